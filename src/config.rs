@@ -1,0 +1,212 @@
+//! `site.toml`: the site's settings, typed and validated. A key we do not
+//! know is an error, because a misspelt setting would otherwise be ignored.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The bulletin's name, printed large on the masthead.
+    #[serde(default = "default_title", alias = "刊名")]
+    pub title: String,
+    #[serde(default, alias = "简介")]
+    pub description: String,
+    /// Where the site is published, e.g. `https://example.org/daibiao/`.
+    /// Only its path is used in links; the whole URL in feeds and the sitemap.
+    #[serde(default = "default_base_url", alias = "网址")]
+    pub base_url: String,
+    /// 编印单位 on the masthead.
+    #[serde(default = "default_publisher", alias = "编印单位")]
+    pub publisher: String,
+    /// 印发单位 in the issuing line; defaults to the publisher.
+    #[serde(default, alias = "印发单位")]
+    pub printer: Option<String>,
+    #[serde(default = "default_theme", alias = "主题")]
+    pub theme: String,
+    #[serde(default, alias = "分送")]
+    pub distribution: DistributionConfig,
+    /// How many reports the Atom feed carries.
+    #[serde(default = "default_feed_limit", alias = "订阅条数")]
+    pub feed_limit: usize,
+    /// How many recent issues the home page lists.
+    #[serde(default = "default_recent_issues", alias = "首页期数")]
+    pub recent_issues: usize,
+    /// How many keywords jieba extracts per report for keyword pages and
+    /// related reports.
+    #[serde(default = "default_keywords_per_report", alias = "关键词数")]
+    pub keywords_per_report: usize,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistributionConfig {
+    #[serde(default, alias = "送")]
+    pub to: Vec<String>,
+    #[serde(default, alias = "发")]
+    pub cc: Vec<String>,
+}
+
+fn default_title() -> String {
+    "代表工作".into()
+}
+fn default_base_url() -> String {
+    "/".into()
+}
+fn default_publisher() -> String {
+    "河南省人大常委会代表工作委员会".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_feed_limit() -> usize {
+    30
+}
+fn default_recent_issues() -> usize {
+    10
+}
+fn default_keywords_per_report() -> usize {
+    8
+}
+
+impl SiteConfig {
+    /// Reads and validates `<root>/site.toml`.
+    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let bytes = std::fs::read(&path).map_err(|err| {
+            if err.kind() == std::io::ErrorKind::NotFound {
+                Diagnostic::error(CONFIG_FILE, None, format!("找不到网站设置文件 {}", path.display()))
+                    .hint("请在网站文件夹中放置 site.toml（可用 jianbao init 生成），或用 --root 指定网站文件夹")
+            } else {
+                Diagnostic::error(CONFIG_FILE, None, format!("无法读取 site.toml：{err}"))
+            }
+        })?;
+        let text = crate::content::source::decode(&bytes)
+            .map_err(|problem| {
+                Diagnostic::error(CONFIG_FILE, None, problem.message()).hint(problem.hint())
+            })?
+            .text;
+        Self::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
+        let config: SiteConfig = toml::from_str(text).map_err(|err| {
+            let line = err.span().map(|span| line_of_offset(text, span.start));
+            Diagnostic::error(
+                CONFIG_FILE,
+                line,
+                format!("site.toml 写法有误：{}", err.message()),
+            )
+            .hint("请对照 README 中的 site.toml 示例修改；中文键名须加引号，如 \"送\" = [\"…\"]")
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), Diagnostic> {
+        if self.title.trim().is_empty() {
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                None,
+                "刊名（title）不能为空",
+            ));
+        }
+        if self.keywords_per_report > 50 {
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                None,
+                "关键词数（keywords_per_report）不能超过 50",
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn printer(&self) -> &str {
+        self.printer.as_deref().unwrap_or(&self.publisher)
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        let after_scheme = match self.base_url.find("://") {
+            Some(i) => &self.base_url[i + 3..],
+            None => self.base_url.as_str(),
+        };
+        let path = if self.base_url.contains("://") {
+            after_scheme
+                .find('/')
+                .map(|i| &after_scheme[i..])
+                .unwrap_or("/")
+        } else {
+            after_scheme
+        };
+        let trimmed = path.trim_matches('/');
+        if trimmed.is_empty() {
+            "/".into()
+        } else {
+            format!("/{trimmed}/")
+        }
+    }
+
+    /// `base_url` without its trailing slash, for absolute links in feeds.
+    pub fn absolute_prefix(&self) -> String {
+        if self.base_url.contains("://") {
+            let base = self.base_url.trim_end_matches('/');
+            let path = self.base_path();
+            base.strip_suffix(path.trim_end_matches('/'))
+                .unwrap_or(base)
+                .to_string()
+        } else {
+            String::new()
+        }
+    }
+}
+
+pub fn line_of_offset(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_an_empty_file() {
+        let config = SiteConfig::parse("").unwrap();
+        assert_eq!(config.title, "代表工作");
+        assert_eq!(config.printer(), "河南省人大常委会代表工作委员会");
+        assert_eq!(config.base_path(), "/");
+    }
+
+    #[test]
+    fn chinese_and_english_keys_mean_the_same() {
+        let config = SiteConfig::parse(
+            "\"编印单位\" = \"甲\"\n[distribution]\n\"送\" = [\"乙\"]\ncc = [\"丙\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.publisher, "甲");
+        assert_eq!(config.distribution.to, vec!["乙"]);
+        assert_eq!(config.distribution.cc, vec!["丙"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_their_line() {
+        let err = SiteConfig::parse("title = \"代表工作\"\ntitel = \"x\"\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("titel"), "{}", err.message);
+    }
+
+    #[test]
+    fn base_path_comes_from_base_url() {
+        let mut config = SiteConfig::parse("base_url = \"https://example.org/daibiao\"").unwrap();
+        assert_eq!(config.base_path(), "/daibiao/");
+        assert_eq!(config.absolute_prefix(), "https://example.org");
+        config.base_url = "https://example.org".into();
+        assert_eq!(config.base_path(), "/");
+        assert_eq!(config.absolute_prefix(), "https://example.org");
+    }
+}

@@ -1,0 +1,13 @@
+//! jianbao（简报）: the publishing pipeline of the bulletin 《代表工作》.
+//!
+//! load (`content`) → render (`render`) → write (`output`), driven by `site`.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod keywords;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod text;

@@ -1,0 +1,160 @@
+//! The write stage: the new site is written into a staging folder beside
+//! the output and swapped in only when complete, so a failed build leaves
+//! the previous site exactly as it was.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+
+use crate::render::templates::Origin;
+use crate::render::{Contents, OutputFile};
+
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// A fresh staging folder next to `out` (same file system, so the swap
+    /// is a rename).
+    pub fn create(out: &Path) -> Result<Staging> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)
+            .with_context(|| format!("无法创建输出文件夹的上级目录 {}", parent.display()))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)
+                .with_context(|| format!("无法清理临时文件夹 {}", dir.display()))?;
+        }
+        fs::create_dir_all(&dir)
+            .with_context(|| format!("无法创建临时文件夹 {}", dir.display()))?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes every file, in parallel.
+    pub fn write_all(&self, files: &[OutputFile]) -> Result<()> {
+        files.par_iter().try_for_each(|file| self.write(file))
+    }
+
+    fn write(&self, file: &OutputFile) -> Result<()> {
+        if file.path.split('/').any(|part| part == "..") || file.path.starts_with('/') {
+            bail!("拒绝写出位置异常的文件：{}", file.path);
+        }
+        let target = self.dir.join(&file.path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("无法创建文件夹 {}", parent.display()))?;
+        }
+        match &file.contents {
+            Contents::Text(text) => {
+                let mut handle = fs::File::create(&target)
+                    .with_context(|| format!("无法写入 {}", target.display()))?;
+                handle
+                    .write_all(text.as_bytes())
+                    .with_context(|| format!("无法写入 {}", target.display()))?;
+            }
+            Contents::Copy(Origin::Builtin(bytes)) => {
+                fs::write(&target, bytes)
+                    .with_context(|| format!("无法写入 {}", target.display()))?;
+            }
+            Contents::Copy(Origin::File(source)) => {
+                fs::copy(source, &target).with_context(|| {
+                    format!("无法把 {} 复制到 {}", source.display(), target.display())
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Swaps the staging folder in for the output folder.
+    pub fn commit(mut self) -> Result<()> {
+        let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let name = self
+            .out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        if old.exists() {
+            fs::remove_dir_all(&old).ok();
+        }
+        let had_previous = self.out.exists();
+        if had_previous {
+            fs::rename(&self.out, &old)
+                .with_context(|| format!("无法替换原有的输出文件夹 {}", self.out.display()))?;
+        }
+        if let Err(err) = fs::rename(&self.dir, &self.out) {
+            if had_previous {
+                fs::rename(&old, &self.out).ok();
+            }
+            return Err(err).with_context(|| format!("无法把新网站放到 {}", self.out.display()));
+        }
+        self.committed = true;
+        if had_previous {
+            fs::remove_dir_all(&old)
+                .with_context(|| format!("新网站已生成，但无法删除旧文件夹 {}", old.display()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            fs::remove_dir_all(&self.dir).ok();
+        }
+    }
+}
+
+/// Refuses output folders whose replacement would destroy the site's
+/// sources: the root itself, an ancestor of it, or `content/` and friends.
+pub fn check_output_location(root: &Path, out: &Path) -> Result<()> {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let out_abs = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(out)
+    };
+    let out_abs = match (out_abs.parent(), out_abs.file_name()) {
+        (Some(parent), Some(name)) => parent
+            .canonicalize()
+            .unwrap_or_else(|_| parent.to_path_buf())
+            .join(name),
+        _ => out_abs,
+    };
+    if root.starts_with(&out_abs) {
+        bail!(
+            "输出文件夹 {} 包含了网站文件夹本身，替换它会删除源文件；请换一个输出位置",
+            out_abs.display()
+        );
+    }
+    for protected in ["content", "templates", "themes", "static", "site.toml"] {
+        let path = root.join(protected);
+        if out_abs.starts_with(&path) {
+            bail!(
+                "输出文件夹不能放在 {} 中：请换一个输出位置（默认为 public/）",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}

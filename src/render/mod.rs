@@ -1,0 +1,444 @@
+//! The render stage: pure functions from the archive model and the theme to
+//! the files of the site. Nothing here touches the disk.
+
+pub mod charts;
+pub mod links;
+mod related;
+mod taxonomy;
+pub mod templates;
+pub mod views;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::content::Archive;
+use crate::diagnostics::Diagnostic;
+use links::Links;
+use taxonomy::{Taxonomies, TermPage};
+use templates::{Origin, Theme};
+use views::{IssueLink, ReportLink, ReportView, ViewBuilder};
+
+/// One file of the output, by its path relative to the output root.
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Contents,
+}
+
+pub enum Contents {
+    Text(String),
+    Copy(Origin),
+}
+
+/// A page to render: which template, at which path, with which data.
+enum Job {
+    Home,
+    Issue(usize),
+    Print(usize),
+    Report(usize),
+    AllIssues,
+    Year(i32),
+    Drafts,
+    TermIndex(usize),
+    Term(usize),
+    Stats,
+    NotFound,
+    Feed,
+}
+
+pub struct Renderer<'a> {
+    archive: &'a Archive,
+    theme: &'a Theme,
+    links: &'a Links,
+    views: ViewBuilder<'a>,
+    site: views::SiteView,
+    taxonomies: Taxonomies,
+    postings: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(archive: &'a Archive, theme: &'a Theme, links: &'a Links) -> Renderer<'a> {
+        let views = ViewBuilder { archive, links };
+        let postings = related::keyword_postings(archive);
+        let taxonomies = Taxonomies::build(archive, &views, &postings);
+        Renderer {
+            archive,
+            theme,
+            links,
+            site: views.site(),
+            views,
+            taxonomies,
+            postings,
+        }
+    }
+
+    /// Every file of the site. Template errors are collected, not thrown.
+    pub fn render_all(&self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let jobs = self.jobs();
+        let results: Vec<Result<OutputFile, Diagnostic>> =
+            jobs.par_iter().map(|job| self.render_job(job)).collect();
+        let mut files = Vec::with_capacity(
+            results.len() + self.theme.static_files.len() + self.archive.assets.len(),
+        );
+        let mut problems = Vec::new();
+        for result in results {
+            match result {
+                Ok(file) => files.push(file),
+                Err(problem) => {
+                    if !problems
+                        .iter()
+                        .any(|p: &Diagnostic| p.message == problem.message)
+                    {
+                        problems.push(problem)
+                    }
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        files.push(self.sitemap(&files)?);
+        for (path, origin) in &self.theme.static_files {
+            files.push(OutputFile {
+                path: path.clone(),
+                contents: Contents::Copy(origin.clone()),
+            });
+        }
+        for asset in &self.archive.assets {
+            files.push(OutputFile {
+                path: asset.target.clone(),
+                contents: Contents::Copy(Origin::File(asset.source.clone())),
+            });
+        }
+        Ok(files)
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let archive = self.archive;
+        let mut jobs = vec![
+            Job::Home,
+            Job::AllIssues,
+            Job::Stats,
+            Job::NotFound,
+            Job::Feed,
+        ];
+        for index in 0..archive.issues.len() {
+            jobs.push(Job::Issue(index));
+            jobs.push(Job::Print(index));
+        }
+        let mut years: Vec<i32> = archive.issues.iter().map(|i| i.year).collect();
+        years.dedup();
+        jobs.extend(years.into_iter().map(Job::Year));
+        jobs.extend((0..archive.reports.len()).map(Job::Report));
+        if archive.reports.iter().any(|r| r.issue.is_none()) {
+            jobs.push(Job::Drafts);
+        }
+        jobs.extend((0..self.taxonomies.indexes.len()).map(Job::TermIndex));
+        jobs.extend((0..self.taxonomies.pages.len()).map(Job::Term));
+        jobs
+    }
+
+    fn render_job(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+        let archive = self.archive;
+        let mut context = Context::new();
+        context.insert("site", &self.site);
+        let (path, template, section) = match job {
+            Job::Home => {
+                context.insert(
+                    "latest",
+                    &archive
+                        .issues
+                        .len()
+                        .checked_sub(1)
+                        .map(|i| self.views.issue(i, None)),
+                );
+                let recent: Vec<IssueLink> = archive
+                    .issues
+                    .iter()
+                    .rev()
+                    .take(archive.config.recent_issues)
+                    .map(|i| self.views.issue_link(i))
+                    .collect();
+                context.insert("recent", &recent);
+                ("index.html".to_string(), "index.html", "home")
+            }
+            Job::Issue(index) | Job::Print(index) => {
+                let issue = &archive.issues[*index];
+                let view = self.views.issue(*index, None);
+                context.insert("issue", &view);
+                context.insert("page_title", &view.link.label);
+                match job {
+                    Job::Print(_) => (
+                        format!("{}print.html", issue.path()),
+                        "print.html",
+                        "issues",
+                    ),
+                    _ => (
+                        format!("{}index.html", issue.path()),
+                        "issue.html",
+                        "issues",
+                    ),
+                }
+            }
+            Job::Report(index) => {
+                let report = &archive.reports[*index];
+                let view = ReportView {
+                    link: self.views.report_link(report),
+                    body_html: report.body_html.clone(),
+                    keywords: report
+                        .keywords
+                        .iter()
+                        .map(|k| views::KeywordLink {
+                            name: k.clone(),
+                            url: if self.taxonomies.keyword_has_page(k) {
+                                self.links.href(&links::keyword_path(k))
+                            } else {
+                                String::new()
+                            },
+                        })
+                        .collect(),
+                    related: related::related(archive, &self.postings, *index, 5)
+                        .into_iter()
+                        .map(|r| self.views.report_link(&archive.reports[r]))
+                        .collect(),
+                };
+                context.insert("page_title", &view.link.full_title);
+                context.insert("report", &view);
+                (
+                    format!("{}index.html", links::report_path(archive, report)),
+                    "report.html",
+                    "issues",
+                )
+            }
+            Job::AllIssues | Job::Year(_) => {
+                let year_filter = match job {
+                    Job::Year(year) => Some(*year),
+                    _ => None,
+                };
+                let mut years: Vec<YearGroup> = Vec::new();
+                for issue in archive.issues.iter().rev() {
+                    if year_filter.is_some_and(|y| y != issue.year) {
+                        continue;
+                    }
+                    if years.last().map(|g| g.year) != Some(issue.year) {
+                        years.push(YearGroup {
+                            year: issue.year,
+                            url: self.links.href(&format!("{}/", issue.year)),
+                            issues: Vec::new(),
+                        });
+                    }
+                    let reports = issue
+                        .reports
+                        .iter()
+                        .map(|&r| self.views.report_link(&archive.reports[r]))
+                        .collect();
+                    years
+                        .last_mut()
+                        .expect("pushed above")
+                        .issues
+                        .push(IssueWithReports {
+                            link: self.views.issue_link(issue),
+                            reports,
+                        });
+                }
+                let title = match year_filter {
+                    Some(year) => format!("{year}年各期"),
+                    None => "历年各期".to_string(),
+                };
+                context.insert("page_title", &title);
+                context.insert("years", &years);
+                let path = match year_filter {
+                    Some(year) => format!("{year}/index.html"),
+                    None => "issues/index.html".to_string(),
+                };
+                (path, "issues.html", "issues")
+            }
+            Job::Drafts => {
+                let drafts: Vec<ReportLink> = archive
+                    .reports
+                    .iter()
+                    .filter(|r| r.issue.is_none())
+                    .map(|r| self.views.report_link(r))
+                    .collect();
+                let page = TermPage {
+                    path: "drafts/".into(),
+                    kind: "草稿".into(),
+                    name: "尚未编入某期的报告".into(),
+                    description: "这些报告在 content/drafts/ 中，只在加 --drafts 构建时发布。"
+                        .into(),
+                    groups: vec![views::ReportGroup {
+                        heading: String::new(),
+                        url: String::new(),
+                        reports: drafts,
+                    }],
+                    section: "issues",
+                };
+                context.insert("page_title", &page.name);
+                context.insert("term", &page);
+                ("drafts/index.html".to_string(), "term.html", "issues")
+            }
+            Job::TermIndex(index) => {
+                let page = &self.taxonomies.indexes[*index];
+                context.insert("page_title", &page.title);
+                context.insert("index", page);
+                (
+                    format!("{}index.html", page.path),
+                    "terms.html",
+                    page.section,
+                )
+            }
+            Job::Term(index) => {
+                let page = &self.taxonomies.pages[*index];
+                context.insert("page_title", &format!("{}：{}", page.kind, page.name));
+                context.insert("term", page);
+                (
+                    format!("{}index.html", page.path),
+                    "term.html",
+                    page.section,
+                )
+            }
+            Job::Stats => {
+                let stats = self.taxonomies.stats(archive, self.links);
+                context.insert("page_title", "档案概览");
+                context.insert("stats", &stats);
+                ("stats/index.html".to_string(), "stats.html", "stats")
+            }
+            Job::NotFound => {
+                context.insert("page_title", "找不到页面");
+                ("404.html".to_string(), "404.html", "")
+            }
+            Job::Feed => {
+                context.insert("feed", &self.feed());
+                ("atom.xml".to_string(), "atom.xml", "")
+            }
+        };
+        context.insert("section", section);
+        context.insert(
+            "page_url",
+            &self.links.href(path.trim_end_matches("index.html")),
+        );
+        self.theme
+            .tera
+            .render(template, &context)
+            .map(|text| OutputFile {
+                path,
+                contents: Contents::Text(text),
+            })
+            .map_err(|err| self.render_error(template, &err))
+    }
+
+    fn render_error(&self, template: &str, err: &tera::Error) -> Diagnostic {
+        let origin = self
+            .theme
+            .template_sources
+            .get(template)
+            .cloned()
+            .unwrap_or_else(|| template.to_string());
+        let (line, message) = match err.kind() {
+            tera::ErrorKind::RenderingError(report) => {
+                (Some(report.span().start_line), report.message().to_string())
+            }
+            _ => (None, templates::first_line(err)),
+        };
+        Diagnostic::error(origin, line, format!("模板渲染失败：{message}"))
+            .hint("模板中用到的变量须存在；可用 {% if x %} 判断可选的值。可用的变量见 README")
+    }
+
+    fn feed(&self) -> FeedView {
+        let archive = self.archive;
+        let mut published: Vec<usize> = (0..archive.reports.len())
+            .filter(|&i| archive.reports[i].issue.is_some())
+            .collect();
+        published.sort_by_key(|&i| {
+            let issue = &archive.issues[archive.reports[i].issue.expect("filtered")];
+            std::cmp::Reverse((issue.date, issue.number, usize::MAX - i))
+        });
+        let entries: Vec<FeedEntry> = published
+            .into_iter()
+            .take(archive.config.feed_limit)
+            .map(|i| {
+                let report = &archive.reports[i];
+                let issue = &archive.issues[report.issue.expect("filtered")];
+                FeedEntry {
+                    id: self.links.absolute(&links::report_path(archive, report)),
+                    title: report.full_title(),
+                    updated: format!("{}T00:00:00+08:00", issue.date),
+                    author: report.supplier.clone(),
+                    summary: crate::text::excerpt(&report.plain_text, 120),
+                    content_html: report.body_html.clone(),
+                    issue_label: format!("{}年第{}期", issue.year, issue.number),
+                }
+            })
+            .collect();
+        FeedView {
+            id: self.links.absolute(""),
+            self_url: self.links.absolute("atom.xml"),
+            updated: entries
+                .first()
+                .map(|e| e.updated.clone())
+                .unwrap_or_else(|| "2000-01-01T00:00:00+08:00".into()),
+            entries,
+        }
+    }
+
+    fn sitemap(&self, files: &[OutputFile]) -> Result<OutputFile, Vec<Diagnostic>> {
+        let mut urls: Vec<SitemapUrl> = files
+            .iter()
+            .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
+            .map(|f| SitemapUrl {
+                loc: self.links.absolute(f.path.trim_end_matches("index.html")),
+            })
+            .collect();
+        urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+        let mut context = Context::new();
+        context.insert("site", &self.site);
+        context.insert("urls", &urls);
+        self.theme
+            .tera
+            .render("sitemap.xml", &context)
+            .map(|text| OutputFile {
+                path: "sitemap.xml".into(),
+                contents: Contents::Text(text),
+            })
+            .map_err(|err| vec![self.render_error("sitemap.xml", &err)])
+    }
+}
+
+#[derive(Serialize)]
+struct YearGroup {
+    year: i32,
+    url: String,
+    issues: Vec<IssueWithReports>,
+}
+
+#[derive(Serialize)]
+struct IssueWithReports {
+    link: IssueLink,
+    reports: Vec<ReportLink>,
+}
+
+#[derive(Serialize)]
+struct FeedView {
+    id: String,
+    self_url: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    id: String,
+    title: String,
+    updated: String,
+    author: String,
+    summary: String,
+    content_html: String,
+    issue_label: String,
+}
+
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+}

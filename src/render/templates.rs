@@ -1,0 +1,261 @@
+//! Templates and static files, resolved file by file: the site's own
+//! `templates/` and `static/` override the theme's, which override the
+//! built-in default theme compiled into the binary.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use crate::diagnostics::{display_path, Diagnostic};
+
+/// The default theme, embedded so a site needs no theme folder at all.
+const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "issue.html",
+        include_str!("../../themes/default/templates/issue.html"),
+    ),
+    (
+        "report.html",
+        include_str!("../../themes/default/templates/report.html"),
+    ),
+    (
+        "print.html",
+        include_str!("../../themes/default/templates/print.html"),
+    ),
+    (
+        "issues.html",
+        include_str!("../../themes/default/templates/issues.html"),
+    ),
+    (
+        "terms.html",
+        include_str!("../../themes/default/templates/terms.html"),
+    ),
+    (
+        "term.html",
+        include_str!("../../themes/default/templates/term.html"),
+    ),
+    (
+        "stats.html",
+        include_str!("../../themes/default/templates/stats.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "atom.xml",
+        include_str!("../../themes/default/templates/atom.xml"),
+    ),
+    (
+        "sitemap.xml",
+        include_str!("../../themes/default/templates/sitemap.xml"),
+    ),
+];
+
+const BUILTIN_STATIC: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../../themes/default/static/style.css"),
+)];
+
+/// Where a file of the site comes from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    Builtin(&'static [u8]),
+    File(PathBuf),
+}
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Output path → where to copy it from.
+    pub static_files: BTreeMap<String, Origin>,
+    /// Template name → the file it came from (for messages).
+    pub template_sources: BTreeMap<String, String>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let mut sources: BTreeMap<String, (String, String)> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    (text.to_string(), format!("（内置模板）{name}")),
+                )
+            })
+            .collect();
+        let mut static_files: BTreeMap<String, Origin> = BUILTIN_STATIC
+            .iter()
+            .map(|(name, bytes)| (name.to_string(), Origin::Builtin(bytes)))
+            .collect();
+        let mut problems = Vec::new();
+
+        let theme_dir = root.join("themes").join(theme);
+        if theme_dir.is_dir() {
+            overlay_templates(
+                root,
+                &theme_dir.join("templates"),
+                &mut sources,
+                &mut problems,
+            );
+            overlay_static(&theme_dir.join("static"), &mut static_files);
+        } else if theme != "default" {
+            problems.push(
+                Diagnostic::error(
+                    "site.toml",
+                    None,
+                    format!("找不到主题“{theme}”（应在 themes/{theme}/ 中）"),
+                )
+                .hint("请检查 site.toml 中 theme 的拼写，或删去这一行以使用内置的默认主题"),
+            );
+            return Err(problems);
+        }
+        overlay_templates(root, &root.join("templates"), &mut sources, &mut problems);
+        overlay_static(&root.join("static"), &mut static_files);
+
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        // Tera stops at the first broken template; take it out and try
+        // again so one run names every broken file.
+        let tera = loop {
+            let mut tera = Tera::new();
+            tera.autoescape_on(vec![".html", ".xml"]);
+            let result = tera.add_raw_templates(
+                sources
+                    .iter()
+                    .map(|(name, (text, _))| (name.clone(), text.clone())),
+            );
+            let err = match result {
+                Ok(()) if problems.is_empty() => break tera,
+                Ok(()) => return Err(problems),
+                Err(err) => err,
+            };
+            let broken = match err.kind() {
+                tera::ErrorKind::SyntaxError(report) => Some(report.filename().to_string()),
+                _ => None,
+            };
+            match broken.filter(|name| sources.contains_key(name)) {
+                Some(name) => {
+                    let (text, origin) = sources.remove(&name).expect("checked above");
+                    problems.push(template_error(&origin, &text, &err));
+                }
+                None => {
+                    problems.push(
+                        Diagnostic::error(
+                            "templates",
+                            None,
+                            format!("模板之间的引用有误：{}", first_line(&err)),
+                        )
+                        .hint("请检查 extends / include 引用的模板名是否存在"),
+                    );
+                    return Err(problems);
+                }
+            }
+        };
+        Ok(Theme {
+            tera,
+            static_files,
+            template_sources: sources
+                .into_iter()
+                .map(|(name, (_, origin))| (name, origin))
+                .collect(),
+        })
+    }
+}
+
+fn overlay_templates(
+    root: &Path,
+    dir: &Path,
+    sources: &mut BTreeMap<String, (String, String)>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if name.starts_with('.') || !(name.ends_with(".html") || name.ends_with(".xml")) {
+            continue;
+        }
+        let display = display_path(root, entry.path());
+        match std::fs::read(entry.path()).map(|bytes| crate::content::source::decode(&bytes)) {
+            Ok(Ok(decoded)) => {
+                sources.insert(name, (decoded.text, display));
+            }
+            Ok(Err(problem)) => problems
+                .push(Diagnostic::error(display, None, problem.message()).hint(problem.hint())),
+            Err(err) => problems.push(Diagnostic::error(
+                display,
+                None,
+                format!("无法读取模板：{err}"),
+            )),
+        }
+    }
+}
+
+fn overlay_static(dir: &Path, static_files: &mut BTreeMap<String, Origin>) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_file() {
+            let name = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !name.split('/').any(|part| part.starts_with('.')) {
+                static_files.insert(name, Origin::File(entry.path().to_path_buf()));
+            }
+        }
+    }
+}
+
+fn template_error(origin: &str, text: &str, err: &tera::Error) -> Diagnostic {
+    let (line, message) = match err.kind() {
+        tera::ErrorKind::SyntaxError(report) => {
+            let _ = text;
+            (Some(report.span().start_line), report.message().to_string())
+        }
+        _ => (None, first_line(err)),
+    };
+    Diagnostic::error(origin.to_string(), line, format!("模板语法有误：{message}"))
+        .hint("请检查 {{ }} 与 {% %} 是否成对、标签名是否拼写正确；模板语法见 Tera 2 文档")
+}
+
+pub fn first_line(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push('：');
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text.lines().take(6).collect::<Vec<_>>().join(" ")
+}

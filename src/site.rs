@@ -1,0 +1,126 @@
+//! The pipeline, stage by stage: load → render → write. Each stage is
+//! timed so a slow build says where its time went.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::content::{self, Archive, LoadOptions};
+use crate::diagnostics::{ContentErrors, Diagnostics};
+use crate::output::{self, Staging};
+use crate::render::links::Links;
+use crate::render::templates::Theme;
+use crate::render::{OutputFile, Renderer};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub drafts: bool,
+    /// Overrides the base path from `site.toml` (used by `serve`).
+    pub base_path: Option<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct BuildSummary {
+    pub issues: usize,
+    pub reports: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub load: Duration,
+    pub render: Duration,
+    pub write: Duration,
+    pub total: Duration,
+    pub diagnostics: Diagnostics,
+}
+
+impl BuildSummary {
+    /// One line for the end of a build.
+    pub fn line(&self) -> String {
+        format!(
+            "构建完成：{} 期，{} 篇报告，{} 个页面（共 {} 个文件），用时 {:.2} 秒（读取 {:.2}，渲染 {:.2}，写出 {:.2}）",
+            self.issues,
+            self.reports,
+            self.pages,
+            self.files,
+            self.total.as_secs_f64(),
+            self.load.as_secs_f64(),
+            self.render.as_secs_f64(),
+            self.write.as_secs_f64()
+        )
+    }
+}
+
+/// Reads and validates the site: the `check` command and the first stage
+/// of a build.
+pub fn load(root: &Path, drafts: bool) -> (Option<Archive>, Diagnostics) {
+    content::load(root, LoadOptions { drafts })
+}
+
+/// Renders the whole site in memory.
+pub fn render(
+    root: &Path,
+    archive: &Archive,
+    base_path: Option<&str>,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let theme = Theme::load(root, &archive.config.theme).map_err(to_diagnostics)?;
+    let base = base_path
+        .map(String::from)
+        .unwrap_or_else(|| archive.config.base_path());
+    let links = Links::new(base, archive.config.absolute_prefix());
+    Renderer::new(archive, &theme, &links)
+        .render_all()
+        .map_err(to_diagnostics)
+}
+
+fn to_diagnostics(list: Vec<crate::diagnostics::Diagnostic>) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    for item in list {
+        diagnostics.push(item);
+    }
+    diagnostics
+}
+
+/// The full build: load, render, then swap the new output in atomically.
+/// On any error the previous output is left untouched.
+pub fn build(options: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildSummary> {
+    let started = Instant::now();
+    output::check_output_location(&options.root, &options.out)?;
+    progress("读取内容");
+    let (archive, diagnostics) = load(&options.root, options.drafts);
+    let Some(archive) = archive else {
+        return Err(ContentErrors(diagnostics).into());
+    };
+    let load_time = started.elapsed();
+
+    progress("渲染页面");
+    let render_started = Instant::now();
+    let files = match render(&options.root, &archive, options.base_path.as_deref()) {
+        Ok(files) => files,
+        Err(mut problems) => {
+            problems.extend(diagnostics);
+            return Err(ContentErrors(problems).into());
+        }
+    };
+    let render_time = render_started.elapsed();
+
+    progress("写出网站");
+    let write_started = Instant::now();
+    let staging = Staging::create(&options.out)?;
+    staging.write_all(&files)?;
+    staging.commit()?;
+    let write_time = write_started.elapsed();
+
+    Ok(BuildSummary {
+        issues: archive.issues.len(),
+        reports: archive.reports.len(),
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: files.len(),
+        load: load_time,
+        render: render_time,
+        write: write_time,
+        total: started.elapsed(),
+        diagnostics,
+    })
+}
