@@ -117,6 +117,53 @@ impl Staging {
     }
 }
 
+/// Removes the previous output once the new one is in place. Unlinking tens
+/// of thousands of files takes seconds on slow disks and nobody waits for
+/// it, so on Unix a background `rm` does it; elsewhere it is done here.
+fn discard_tree(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let spawned = std::process::Command::new("rm")
+            .arg("-rf")
+            .arg("--")
+            .arg(dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        if spawned.is_ok() {
+            return Ok(());
+        }
+    }
+    remove_tree(dir)
+}
+
+/// `remove_dir_all`, with the top-level entries removed in parallel: an
+/// archive's output is tens of thousands of files.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries: Vec<PathBuf> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.par_iter().try_for_each(|path| {
+        if path.is_dir() && !path.is_symlink() {
+            let children: Vec<PathBuf> = fs::read_dir(path)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            children.par_iter().try_for_each(|child| {
+                if child.is_dir() && !child.is_symlink() {
+                    fs::remove_dir_all(child)
+                } else {
+                    fs::remove_file(child)
+                }
+            })?;
+            fs::remove_dir(path)
+        } else {
+            fs::remove_file(path)
+        }
+    })?;
+    fs::remove_dir(dir)
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {

@@ -94,16 +94,20 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
-/// The first `max` characters of `text`, with an ellipsis when cut.
+/// The first `max` characters of `text` without white space, with an
+/// ellipsis when cut. Reads only as much of `text` as it needs.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join("");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let mut cut: String = flat.chars().take(max).collect();
-        cut.push('…');
-        cut
+    let mut out = String::with_capacity(max * 3 + 3);
+    let mut taken = 0;
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        if taken == max {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+        taken += 1;
     }
+    out
 }
 
 #[cfg(test)]
@@ -140,5 +144,11 @@ mod tests {
         assert_eq!(path_segment(" 营商环境 "), "营商环境");
         assert_eq!(path_segment("../"), "-");
         assert_eq!(encode_path("/a/代表/"), "/a/%E4%BB%A3%E8%A1%A8/");
+    }
+
+    #[test]
+    fn excerpts_drop_white_space_and_mark_cuts() {
+        assert_eq!(excerpt("代表 联络\n站", 5), "代表联络站");
+        assert_eq!(excerpt("代表联络站建设", 4), "代表联络…");
     }
 }

@@ -35,8 +35,10 @@ fn check_dates_rise(archive: &Archive, diagnostics: &mut Diagnostics) {
     for pair in archive.issues.windows(2) {
         let (earlier, later) = (&pair[0], &pair[1]);
         if earlier.year == later.year && later.date < earlier.date {
+            // A warning, not an error: real archives hold supplements and
+            // late issues; `check --strict` makes it fail.
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::warning(
                     later.source.clone(),
                     None,
                     format!(
@@ -44,7 +46,10 @@ fn check_dates_rise(archive: &Archive, diagnostics: &mut Diagnostics) {
                         later.number, later.date, earlier.number, earlier.date
                     ),
                 )
-                .hint(format!("请核对两期的日期（另一期在 {}）", earlier.source)),
+                .hint(format!(
+                    "多半是日期或期号写错了，请核对两期的日期（另一期在 {}）",
+                    earlier.source
+                )),
             );
         }
     }

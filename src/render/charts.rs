@@ -22,9 +22,9 @@ pub fn horizontal(title: &str, bars: &[Bar]) -> String {
     let height = bars.len() * row + 10;
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let mut svg = format!(
-        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {} {height}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">",
         escape(title),
-        label_width + chart_width + 50
+        width = label_width + chart_width + 50
     );
     svg.push_str(&format!("<title>{}</title>", escape(title)));
     for (i, bar) in bars.iter().enumerate() {
@@ -61,9 +61,9 @@ pub fn vertical(title: &str, bars: &[Bar]) -> String {
     let width = bars.len() * column + 20;
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let mut svg = format!(
-        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">",
         escape(title),
-        chart_height + 50
+        height = chart_height + 50
     );
     svg.push_str(&format!("<title>{}</title>", escape(title)));
     for (i, bar) in bars.iter().enumerate() {

@@ -60,7 +60,7 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(archive: &'a Archive, theme: &'a Theme, links: &'a Links) -> Renderer<'a> {
-        let views = ViewBuilder { archive, links };
+        let views = ViewBuilder::new(archive, links);
         let postings = related::keyword_postings(archive);
         let taxonomies = Taxonomies::build(archive, &views, &postings);
         Renderer {
@@ -154,12 +154,10 @@ impl<'a> Renderer<'a> {
                         .checked_sub(1)
                         .map(|i| self.views.issue(i, None)),
                 );
-                let recent: Vec<IssueLink> = archive
-                    .issues
-                    .iter()
+                let recent: Vec<IssueLink> = (0..archive.issues.len())
                     .rev()
                     .take(archive.config.recent_issues)
-                    .map(|i| self.views.issue_link(i))
+                    .map(|i| self.views.issue_link_at(i))
                     .collect();
                 context.insert("recent", &recent);
                 ("index.html".to_string(), "index.html", "home")
@@ -185,7 +183,7 @@ impl<'a> Renderer<'a> {
             Job::Report(index) => {
                 let report = &archive.reports[*index];
                 let view = ReportView {
-                    link: self.views.report_link(report),
+                    link: self.views.report_link_at(*index),
                     body_html: report.body_html.clone(),
                     keywords: report
                         .keywords
@@ -201,7 +199,7 @@ impl<'a> Renderer<'a> {
                         .collect(),
                     related: related::related(archive, &self.postings, *index, 5)
                         .into_iter()
-                        .map(|r| self.views.report_link(&archive.reports[r]))
+                        .map(|r| self.views.report_link_at(r))
                         .collect(),
                 };
                 context.insert("page_title", &view.link.full_title);
@@ -218,7 +216,7 @@ impl<'a> Renderer<'a> {
                     _ => None,
                 };
                 let mut years: Vec<YearGroup> = Vec::new();
-                for issue in archive.issues.iter().rev() {
+                for (position, issue) in archive.issues.iter().enumerate().rev() {
                     if year_filter.is_some_and(|y| y != issue.year) {
                         continue;
                     }
@@ -232,14 +230,14 @@ impl<'a> Renderer<'a> {
                     let reports = issue
                         .reports
                         .iter()
-                        .map(|&r| self.views.report_link(&archive.reports[r]))
+                        .map(|&r| self.views.report_link_at(r))
                         .collect();
                     years
                         .last_mut()
                         .expect("pushed above")
                         .issues
                         .push(IssueWithReports {
-                            link: self.views.issue_link(issue),
+                            link: self.views.issue_link_at(position),
                             reports,
                         });
                 }
@@ -256,11 +254,9 @@ impl<'a> Renderer<'a> {
                 (path, "issues.html", "issues")
             }
             Job::Drafts => {
-                let drafts: Vec<ReportLink> = archive
-                    .reports
-                    .iter()
-                    .filter(|r| r.issue.is_none())
-                    .map(|r| self.views.report_link(r))
+                let drafts: Vec<ReportLink> = (0..archive.reports.len())
+                    .filter(|&r| archive.reports[r].issue.is_none())
+                    .map(|r| self.views.report_link_at(r))
                     .collect();
                 let page = TermPage {
                     path: "drafts/".into(),

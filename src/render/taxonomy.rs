@@ -65,7 +65,7 @@ impl Taxonomies {
         let published: Vec<usize> = (0..archive.reports.len())
             .filter(|&i| archive.reports[i].issue.is_some())
             .collect();
-        let link_of = |i: usize| views.report_link(&archive.reports[i]);
+        let link_of = |i: usize| views.report_link_at(i);
         let by_year_groups = |reports: &[usize]| -> Vec<ReportGroup> {
             let mut groups: Vec<ReportGroup> = Vec::new();
             for &r in reports.iter().rev() {
@@ -233,7 +233,7 @@ impl Taxonomies {
                 .rev()
                 .map(|&i| {
                     let issue = &archive.issues[i];
-                    let link = views.issue_link(issue);
+                    let link = views.issue_link_at(i);
                     ReportGroup {
                         heading: format!(
                             "{} {}",

@@ -134,9 +134,42 @@ pub struct ReportGroup {
 pub struct ViewBuilder<'a> {
     pub archive: &'a Archive,
     pub links: &'a Links,
+    /// Built once: every list of reports reuses them.
+    issue_links: Vec<IssueLink>,
+    report_links: Vec<ReportLink>,
 }
 
 impl<'a> ViewBuilder<'a> {
+    pub fn new(archive: &'a Archive, links: &'a Links) -> ViewBuilder<'a> {
+        use rayon::prelude::*;
+        let mut builder = ViewBuilder {
+            archive,
+            links,
+            issue_links: Vec::new(),
+            report_links: Vec::new(),
+        };
+        builder.issue_links = archive
+            .issues
+            .iter()
+            .map(|i| builder.make_issue_link(i))
+            .collect();
+        let report_links = archive
+            .reports
+            .par_iter()
+            .map(|r| builder.make_report_link(r))
+            .collect();
+        builder.report_links = report_links;
+        builder
+    }
+
+    pub fn issue_link_at(&self, index: usize) -> IssueLink {
+        self.issue_links[index].clone()
+    }
+
+    pub fn report_link_at(&self, index: usize) -> ReportLink {
+        self.report_links[index].clone()
+    }
+
     pub fn site(&self) -> SiteView {
         let archive = self.archive;
         let mut places: Vec<String> = archive
@@ -161,7 +194,7 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    pub fn issue_link(&self, issue: &Issue) -> IssueLink {
+    fn make_issue_link(&self, issue: &Issue) -> IssueLink {
         IssueLink {
             url: self.links.href(&links::issue_path(issue)),
             year: issue.year,
@@ -175,7 +208,7 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    pub fn report_link(&self, report: &Report) -> ReportLink {
+    fn make_report_link(&self, report: &Report) -> ReportLink {
         let archive = self.archive;
         ReportLink {
             url: self.links.href(&links::report_path(archive, report)),
@@ -188,7 +221,7 @@ impl<'a> ViewBuilder<'a> {
             prefecture: links::prefecture_name(&report.place).to_string(),
             supplier: report.supplier.clone(),
             supplier_url: self.links.href(&links::supplier_path(&report.supplier)),
-            issue: report.issue.map(|i| self.issue_link(&archive.issues[i])),
+            issue: report.issue.map(|i| self.issue_links[i].clone()),
             excerpt: excerpt(&report.plain_text, 90),
             draft: report.draft,
         }
@@ -214,23 +247,21 @@ impl<'a> ViewBuilder<'a> {
             .iter()
             .enumerate()
             .map(|(position, &r)| ReportInIssue {
-                link: self.report_link(&archive.reports[r]),
+                link: self.report_link_at(r),
                 anchor: format!("report-{}", position + 1),
                 body_html: archive.reports[r].body_html.clone(),
             })
             .collect();
         IssueView {
-            link: self.issue_link(issue),
+            link: self.issue_link_at(index),
             total: issue.total,
             copies: issue.copies,
             publisher: issue.publisher.clone(),
             distribution: self.distribution(issue),
             editor_note_html: issue.editor_note_html.clone(),
             reports,
-            previous: index
-                .checked_sub(1)
-                .map(|i| self.issue_link(&archive.issues[i])),
-            next: archive.issues.get(index + 1).map(|i| self.issue_link(i)),
+            previous: index.checked_sub(1).map(|i| self.issue_link_at(i)),
+            next: (index + 1 < archive.issues.len()).then(|| self.issue_link_at(index + 1)),
             print_url: self.links.href(&format!("{}print.html", issue.path())),
             pdf_url,
             series_url: issue.album.as_deref().map(|album| {
