@@ -110,7 +110,7 @@ impl Staging {
         }
         self.committed = true;
         if had_previous {
-            fs::remove_dir_all(&old)
+            discard_tree(&old)
                 .with_context(|| format!("新网站已生成，但无法删除旧文件夹 {}", old.display()))?;
         }
         Ok(())

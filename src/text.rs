@@ -98,14 +98,12 @@ pub fn encode_path(path: &str) -> String {
 /// ellipsis when cut. Reads only as much of `text` as it needs.
 pub fn excerpt(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(max * 3 + 3);
-    let mut taken = 0;
-    for c in text.chars().filter(|c| !c.is_whitespace()) {
+    for (taken, c) in text.chars().filter(|c| !c.is_whitespace()).enumerate() {
         if taken == max {
             out.push('…');
             return out;
         }
         out.push(c);
-        taken += 1;
     }
     out
 }
