@@ -9,5 +9,7 @@ pub mod keywords;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
+pub mod serve;
 pub mod site;
 pub mod text;

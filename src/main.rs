@@ -71,6 +71,54 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// 全文检索：在最近一次构建的索引中查找（索引过期或不存在时先构建）
+    #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项")]
+    Search {
+        /// 要查找的词语；多个词语用空格隔开（须同时出现）
+        #[arg(value_name = "查询", allow_hyphen_values = true)]
+        query: String,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 网站输出文件夹（默认：<网站文件夹>/public）
+        #[arg(long, value_name = "文件夹")]
+        out: Option<PathBuf>,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+        /// 最多显示多少条
+        #[arg(long, default_value_t = 10, value_name = "条数")]
+        limit: usize,
+        /// 跳过前多少条（翻页）
+        #[arg(long, default_value_t = 0, value_name = "条数")]
+        offset: usize,
+        /// 年份或年份范围，如 2024 或 2020-2024
+        #[arg(long, value_name = "年份")]
+        year: Option<String>,
+        /// 省辖市或县区，如 安阳市、北关区
+        #[arg(long, value_name = "县区")]
+        county: Option<String>,
+        /// 专辑名称
+        #[arg(long, value_name = "专辑")]
+        series: Option<String>,
+    },
+    /// 本地预览：构建网站，在本机端口上提供网页和检索接口（/api/search）
+    #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项")]
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 输出文件夹（默认：<网站文件夹>/public）
+        #[arg(long, value_name = "文件夹")]
+        out: Option<PathBuf>,
+        /// 端口
+        #[arg(long, default_value_t = 1111, value_name = "端口")]
+        port: u16,
+        /// 监听地址；默认只接受本机访问
+        #[arg(long, default_value = "127.0.0.1", value_name = "地址")]
+        bind: std::net::IpAddr,
+        /// 同时发布草稿
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 #[derive(Args)]
@@ -88,6 +136,37 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build { site, out, drafts } => build(site.root.clone(), out, drafts),
         Command::Check { site, drafts } => check(site.root, drafts),
+        Command::Search {
+            query,
+            site,
+            out,
+            json,
+            limit,
+            offset,
+            year,
+            county,
+            series,
+        } => {
+            let params = jianbao::serve::SearchParams {
+                year,
+                county,
+                series,
+                ..Default::default()
+            };
+            search(site.root, out, &query, json, limit, offset, &params)
+        }
+        Command::Serve {
+            site,
+            out,
+            port,
+            bind,
+            drafts,
+        } => serve(
+            site.root,
+            out,
+            std::net::SocketAddr::new(bind, port),
+            drafts,
+        ),
     };
     match result {
         Ok(code) => code,
@@ -204,4 +283,142 @@ fn check(root: PathBuf, drafts: bool) -> anyhow::Result<ExitCode> {
         );
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// Newest modification time among the site's sources.
+fn newest_source(root: &std::path::Path) -> Option<std::time::SystemTime> {
+    let mut newest = std::fs::metadata(root.join("site.toml"))
+        .and_then(|m| m.modified())
+        .ok();
+    for dir in ["content", "templates", "themes", "static"] {
+        for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten() {
+            if let Some(modified) = entry.metadata().ok().and_then(|m| m.modified().ok()) {
+                newest = Some(newest.map_or(modified, |n: std::time::SystemTime| n.max(modified)));
+            }
+        }
+    }
+    newest
+}
+
+fn search(
+    root: PathBuf,
+    out: Option<PathBuf>,
+    query: &str,
+    json: bool,
+    limit: usize,
+    offset: usize,
+    params: &jianbao::serve::SearchParams,
+) -> anyhow::Result<ExitCode> {
+    let out = out.unwrap_or_else(|| root.join("public"));
+    let meta = out.join("search").join("meta.json");
+    let built = std::fs::metadata(&meta).and_then(|m| m.modified()).ok();
+    let stale = match (built, newest_source(&root)) {
+        (None, _) => true,
+        (Some(built), Some(newest)) => newest > built,
+        (Some(_), None) => false,
+    };
+    if stale {
+        eprintln!("检索索引不存在或已过期，先构建网站……");
+        if let Some(code) = build_quietly(&root, &out)? {
+            return Ok(code);
+        }
+    }
+    let (_, index) = jianbao::search::files::load(&out.join("search"))?;
+    let results = jianbao::search::engine::search(&index, query, &params.filters(), offset, limit);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(message) = &results.message {
+        eprintln!("{message}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if results.total == 0 {
+        println!("没有找到同时包含这些词语的报告。");
+        if !results.related.is_empty() {
+            println!("相关结果：");
+            for hit in &results.related {
+                println!(
+                    "  {}（{} {}）\n    {}",
+                    hit.title, hit.issue, hit.date, hit.url
+                );
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("共找到 {} 篇报告：", results.total);
+    for (i, hit) in results.hits.iter().enumerate() {
+        let snippet = hit.snippet.replace("<mark>", "【").replace("</mark>", "】");
+        println!(
+            "{}. {}（{} {} {}）\n   content/{}\n   {}",
+            offset + i + 1,
+            hit.title,
+            hit.issue,
+            hit.date,
+            hit.county,
+            hit.path,
+            html_unescape(&snippet)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn html_unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Builds for `search` and `serve`; content errors are printed and turn
+/// into the exit code.
+fn build_quietly(
+    root: &std::path::Path,
+    out: &std::path::Path,
+) -> anyhow::Result<Option<ExitCode>> {
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        out: out.to_path_buf(),
+        drafts: false,
+        base_path: None,
+    };
+    match site::build(&options, &|_| {}) {
+        Ok(summary) => {
+            eprintln!("{}", summary.line());
+            Ok(None)
+        }
+        Err(err) => Ok(Some(report_error(&err))),
+    }
+}
+
+fn serve(
+    root: PathBuf,
+    out: Option<PathBuf>,
+    address: std::net::SocketAddr,
+    drafts: bool,
+) -> anyhow::Result<ExitCode> {
+    let out = out.unwrap_or_else(|| root.join("public"));
+    let options = BuildOptions {
+        root: root.clone(),
+        out: out.clone(),
+        drafts,
+        base_path: Some("/".into()),
+    };
+    match site::build(&options, &|_| {}) {
+        Ok(summary) => {
+            print_diagnostics(&summary.diagnostics);
+            println!("{}", summary.line());
+        }
+        Err(err) => return Ok(report_error(&err)),
+    }
+    let (_, index) = jianbao::search::files::load(&out.join("search"))?;
+    let state = std::sync::Arc::new(jianbao::serve::ServerState {
+        out,
+        index: std::sync::RwLock::new(std::sync::Arc::new(index)),
+    });
+    jianbao::serve::run(state, address, |bound| {
+        println!("网站已就绪：http://{bound}/ （检索接口：http://{bound}/api/search?q=…；按 Ctrl+C 停止）");
+    })?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -72,6 +72,10 @@ impl Staging {
                     .write_all(text.as_bytes())
                     .with_context(|| format!("无法写入 {}", target.display()))?;
             }
+            Contents::Bytes(bytes) => {
+                fs::write(&target, bytes)
+                    .with_context(|| format!("无法写入 {}", target.display()))?;
+            }
             Contents::Copy(Origin::Builtin(bytes)) => {
                 fs::write(&target, bytes)
                     .with_context(|| format!("无法写入 {}", target.display()))?;

@@ -12,6 +12,7 @@ use crate::output::{self, Staging};
 use crate::render::links::Links;
 use crate::render::templates::Theme;
 use crate::render::{OutputFile, Renderer};
+use crate::search::{self, data::IndexData};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -58,20 +59,39 @@ pub fn load(root: &Path, drafts: bool) -> (Option<Archive>, Diagnostics) {
     content::load(root, LoadOptions { drafts })
 }
 
-/// Renders the whole site in memory.
+/// The site in memory: its files, and the search index they include.
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    pub search: IndexData,
+}
+
+/// Renders the whole site in memory: pages, feeds, static files and the
+/// search index are all renderers of one archive.
 pub fn render(
     root: &Path,
     archive: &Archive,
     base_path: Option<&str>,
-) -> Result<Vec<OutputFile>, Diagnostics> {
+) -> Result<Rendered, Diagnostics> {
     let theme = Theme::load(root, &archive.config.theme).map_err(to_diagnostics)?;
     let base = base_path
         .map(String::from)
         .unwrap_or_else(|| archive.config.base_path());
     let links = Links::new(base, archive.config.absolute_prefix());
-    Renderer::new(archive, &theme, &links)
-        .render_all()
-        .map_err(to_diagnostics)
+    let (pages, search) = rayon::join(
+        || Renderer::new(archive, &theme, &links).render_all(),
+        || search::indexer::build(archive, &links),
+    );
+    let mut files = pages.map_err(to_diagnostics)?;
+    files.extend(search::files::to_files(&search, &build_id()));
+    Ok(Rendered { files, search })
+}
+
+/// Different for every build, so caches and `jianbao search` can tell.
+fn build_id() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{}-{}", now.as_millis(), std::process::id())
 }
 
 fn to_diagnostics(list: Vec<crate::diagnostics::Diagnostic>) -> Diagnostics {
@@ -97,7 +117,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildSum
     progress("渲染页面");
     let render_started = Instant::now();
     let files = match render(&options.root, &archive, options.base_path.as_deref()) {
-        Ok(files) => files,
+        Ok(rendered) => rendered.files,
         Err(mut problems) => {
             problems.extend(diagnostics);
             return Err(ContentErrors(problems).into());

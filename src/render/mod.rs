@@ -29,6 +29,7 @@ pub struct OutputFile {
 
 pub enum Contents {
     Text(String),
+    Bytes(Vec<u8>),
     Copy(Origin),
 }
 
@@ -44,6 +45,7 @@ enum Job {
     TermIndex(usize),
     Term(usize),
     Stats,
+    Search,
     NotFound,
     Feed,
 }
@@ -120,6 +122,7 @@ impl<'a> Renderer<'a> {
         let mut jobs = vec![
             Job::Home,
             Job::AllIssues,
+            Job::Search,
             Job::Stats,
             Job::NotFound,
             Job::Feed,
@@ -301,6 +304,11 @@ impl<'a> Renderer<'a> {
                 context.insert("stats", &stats);
                 ("stats/index.html".to_string(), "stats.html", "stats")
             }
+            Job::Search => {
+                context.insert("page_title", "全文检索");
+                context.insert("search", &self.search_options());
+                ("search/index.html".to_string(), "search.html", "search")
+            }
             Job::NotFound => {
                 context.insert("page_title", "找不到页面");
                 ("404.html".to_string(), "404.html", "")
@@ -340,6 +348,45 @@ impl<'a> Renderer<'a> {
         };
         Diagnostic::error(origin, line, format!("模板渲染失败：{message}"))
             .hint("模板中用到的变量须存在；可用 {% if x %} 判断可选的值。可用的变量见 README")
+    }
+
+    /// The choices of the search page's filters.
+    fn search_options(&self) -> SearchOptions {
+        let archive = self.archive;
+        let mut years: Vec<i32> = archive.issues.iter().map(|i| i.year).collect();
+        years.dedup();
+        years.reverse();
+        let gazetteer = crate::content::gazetteer::Gazetteer::henan();
+        let mut places: Vec<(usize, String, String)> = archive
+            .reports
+            .iter()
+            .filter(|r| r.issue.is_some())
+            .flat_map(|r| {
+                let prefecture = links::prefecture_name(&r.place).to_string();
+                let rank = gazetteer.prefecture_rank(&prefecture);
+                [
+                    (rank, prefecture.clone(), String::new()),
+                    (rank, prefecture, r.place.full_name()),
+                ]
+            })
+            .collect();
+        places.sort();
+        places.dedup();
+        let mut series: Vec<String> = archive
+            .issues
+            .iter()
+            .filter_map(|i| i.album.as_deref().map(links::series_of))
+            .collect();
+        series.sort();
+        series.dedup();
+        SearchOptions {
+            years,
+            places: places
+                .into_iter()
+                .map(|(_, prefecture, place)| if place.is_empty() { prefecture } else { place })
+                .collect(),
+            series,
+        }
     }
 
     fn feed(&self) -> FeedView {
@@ -432,6 +479,13 @@ struct FeedEntry {
     summary: String,
     content_html: String,
     issue_label: String,
+}
+
+#[derive(Serialize)]
+struct SearchOptions {
+    years: Vec<i32>,
+    places: Vec<String>,
+    series: Vec<String>,
 }
 
 #[derive(Serialize)]

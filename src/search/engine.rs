@@ -1,0 +1,342 @@
+//! Query evaluation: the exact set, the ranking, the page of hits, related
+//! results. `search.js` implements the same steps on the same data, so the
+//! site's static search and the server agree result for result.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::data::*;
+use super::indexer::cover_offsets;
+use super::normalize::query_terms;
+use super::snippet;
+
+/// Longer queries are refused with a message rather than evaluated.
+pub const MAX_QUERY_CHARS: usize = 1000;
+pub const MAX_TERMS: usize = 32;
+pub const RELATED_LIMIT: usize = 20;
+
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub year_from: Option<u16>,
+    pub year_to: Option<u16>,
+    /// A prefecture (安阳市), a county (北关区) or a place (安阳市北关区).
+    pub place: Option<String>,
+    pub series: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    pub path: String,
+    pub url: String,
+    pub title: String,
+    pub issue: String,
+    pub date: String,
+    pub county: String,
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// 相关结果: only when there is no exact result.
+    pub related: Vec<Hit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl Results {
+    fn empty(message: Option<String>) -> Results {
+        Results {
+            total: 0,
+            hits: Vec::new(),
+            related: Vec::new(),
+            message,
+        }
+    }
+}
+
+/// The documents containing one term, with counts, in document order.
+pub fn term_matches(index: &IndexData, term: &[char]) -> Vec<Occurrences> {
+    match term.len() {
+        0 => Vec::new(),
+        1 => index.unigrams.get(&term[0]).cloned().unwrap_or_default(),
+        _ => {
+            let key: String = term.iter().collect();
+            if let Some(list) = index.phrases.get(&key) {
+                return list.clone();
+            }
+            let mut postings = Vec::new();
+            for offset in cover_offsets(term.len()) {
+                match index.bigrams.get(&(term[offset], term[offset + 1])) {
+                    Some(list) => postings.push((offset as u32, decode_positions(list))),
+                    None => return Vec::new(),
+                }
+            }
+            align(&postings, &index.rank)
+        }
+    }
+}
+
+/// One bigram's documents, each with its sorted positions.
+pub type DocPositions<'a> = Vec<(u32, &'a [u32])>;
+
+/// doc → sorted positions, from the flat `doc, n, positions…` layout.
+fn decode_positions(flat: &[u32]) -> DocPositions<'_> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < flat.len() {
+        let (doc, n) = (flat[i], flat[i + 1] as usize);
+        out.push((doc, &flat[i + 2..i + 2 + n]));
+        i += 2 + n;
+    }
+    out
+}
+
+/// Documents where every covering bigram sits at its offset from a common
+/// start: exactly the documents containing the term.
+pub fn align(postings: &[(u32, DocPositions)], rank: &[RankInfo]) -> Vec<Occurrences> {
+    let mut cursors = vec![0usize; postings.len()];
+    let mut out = Vec::new();
+    let first = &postings[0].1;
+    'docs: for &(doc, starts) in first {
+        let mut lists: Vec<(u32, &[u32])> = Vec::with_capacity(postings.len());
+        for (k, (offset, list)) in postings.iter().enumerate().skip(1) {
+            while cursors[k] < list.len() && list[cursors[k]].0 < doc {
+                cursors[k] += 1;
+            }
+            match list.get(cursors[k]) {
+                Some(&(d, positions)) if d == doc => lists.push((*offset, positions)),
+                _ => continue 'docs,
+            }
+        }
+        let found: Vec<u32> = starts
+            .iter()
+            .copied()
+            .filter(|&p| {
+                lists
+                    .iter()
+                    .all(|(offset, positions)| positions.binary_search(&(p + offset)).is_ok())
+            })
+            .collect();
+        if !found.is_empty() {
+            out.push(super::indexer::occurrences(
+                doc,
+                &found,
+                usize::from(rank[doc as usize].zone_end),
+            ));
+        }
+    }
+    out
+}
+
+pub fn idf(documents: usize, df: usize) -> f64 {
+    let (n, df) = (documents as f64, df as f64);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+fn tf_norm(count: u32, length: f64, average: f64) -> f64 {
+    let tf = f64::from(count);
+    tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / average))
+}
+
+/// Scores are compared at a millionth so that the last bits of `ln` in
+/// different maths libraries cannot reorder results.
+fn score_key(score: f64) -> i64 {
+    (score * 1e6).round() as i64
+}
+
+pub fn search(
+    index: &IndexData,
+    query: &str,
+    filters: &Filters,
+    offset: usize,
+    limit: usize,
+) -> Results {
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Results::empty(Some(format!("查询太长：最多 {MAX_QUERY_CHARS} 个字")));
+    }
+    let terms = query_terms(query);
+    if terms.is_empty() {
+        return Results::empty(None);
+    }
+    if terms.len() > MAX_TERMS {
+        return Results::empty(Some(format!("查询词太多：最多 {MAX_TERMS} 个")));
+    }
+    let allowed = allowed_docs(index, filters);
+    let documents = index.records.len();
+    let mut matches: Vec<Vec<Occurrences>> = terms.iter().map(|t| term_matches(index, t)).collect();
+    // Rarest first makes the intersection cheap.
+    let mut order: Vec<usize> = (0..terms.len()).collect();
+    order.sort_by_key(|&i| matches[i].len());
+    let mut candidates: Vec<u32> = matches[order[0]].iter().map(|o| o.doc).collect();
+    for &i in &order[1..] {
+        let docs: HashSet<u32> = matches[i].iter().map(|o| o.doc).collect();
+        candidates.retain(|d| docs.contains(d));
+    }
+    if let Some(allowed) = &allowed {
+        candidates.retain(|d| allowed.contains(d));
+    }
+    let keyword_docs: Vec<HashSet<u32>> = terms
+        .iter()
+        .map(|t| {
+            let key: String = t.iter().collect();
+            index
+                .keywords
+                .get(&key)
+                .map(|l| l.iter().copied().collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    let lookups: Vec<HashMap<u32, Occurrences>> = matches
+        .drain(..)
+        .map(|list| list.into_iter().map(|o| (o.doc, o)).collect())
+        .collect();
+    let idfs: Vec<f64> = lookups.iter().map(|l| idf(documents, l.len())).collect();
+    let mut ranked: Vec<(usize, i64, u32)> = candidates
+        .iter()
+        .map(|&doc| {
+            let length = index.rank[doc as usize].length();
+            let mut tier = 0;
+            let mut score = 0.0;
+            for (t, lookup) in lookups.iter().enumerate() {
+                let occurrence = lookup[&doc];
+                if occurrence.in_zone {
+                    tier += 1;
+                }
+                let word = if keyword_docs[t].contains(&doc) {
+                    1.0
+                } else {
+                    0.0
+                };
+                score += idfs[t] * (tf_norm(occurrence.count, length, index.average_length) + word);
+            }
+            (tier, score_key(score), doc)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)));
+    let total = ranked.len();
+    let hits = ranked
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|&(_, _, doc)| {
+            let best = lookups.iter().map(|l| l[&doc].best).collect::<Vec<_>>();
+            hit(index, doc, &terms, &best)
+        })
+        .collect();
+    let related = if total == 0 {
+        related(index, &terms, allowed.as_ref())
+    } else {
+        Vec::new()
+    };
+    Results {
+        total,
+        hits,
+        related,
+        message: None,
+    }
+}
+
+fn hit(index: &IndexData, doc: u32, terms: &[Vec<char>], best: &[u32]) -> Hit {
+    let record = &index.records[doc as usize];
+    let zone_end = usize::from(index.rank[doc as usize].zone_end);
+    Hit {
+        path: record.path.clone(),
+        url: record.url.clone(),
+        title: record.title.clone(),
+        issue: record.issue.clone(),
+        date: record.date.clone(),
+        county: record.county.clone(),
+        snippet: snippet::make(&index.texts[doc as usize], terms, best, zone_end),
+    }
+}
+
+/// Documents passing the filters; `None` when no filter is set.
+fn allowed_docs(index: &IndexData, filters: &Filters) -> Option<HashSet<u32>> {
+    if filters.year_from.is_none()
+        && filters.year_to.is_none()
+        && filters.place.is_none()
+        && filters.series.is_none()
+    {
+        return None;
+    }
+    let place = filters
+        .place
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let prefecture = place.and_then(|p| index.prefectures.iter().position(|name| name == p));
+    let places: Vec<usize> = match place {
+        Some(p) => (0..index.places.len())
+            .filter(|&i| index.places[i].full == p || index.places[i].name == p)
+            .collect(),
+        None => Vec::new(),
+    };
+    let series = filters
+        .series
+        .as_deref()
+        .map(|s| index.series.iter().position(|name| name == s.trim()));
+    Some(
+        (0..index.facets.len() as u32)
+            .filter(|&doc| {
+                let facets = &index.facets[doc as usize];
+                filters.year_from.is_none_or(|y| facets.year >= y)
+                    && filters.year_to.is_none_or(|y| facets.year <= y)
+                    && place.is_none_or(|_| {
+                        prefecture.is_some_and(|p| usize::from(facets.prefecture) == p)
+                            || places.contains(&usize::from(facets.place))
+                    })
+                    && series.is_none_or(|s| s.is_some_and(|s| usize::from(facets.series) == s))
+            })
+            .collect(),
+    )
+}
+
+/// 相关结果: reports whose jieba keywords appear in the query.
+fn related(index: &IndexData, terms: &[Vec<char>], allowed: Option<&HashSet<u32>>) -> Vec<Hit> {
+    let mut words: Vec<String> = Vec::new();
+    for term in terms {
+        for start in 0..term.len() {
+            for end in start + 2..=(start + 6).min(term.len()) {
+                let word: String = term[start..end].iter().collect();
+                if index.keywords.contains_key(&word) && !words.contains(&word) {
+                    words.push(word);
+                }
+            }
+        }
+    }
+    let mut scores: HashMap<u32, f64> = HashMap::new();
+    for word in &words {
+        let list = &index.keywords[word];
+        let weight = idf(index.records.len(), list.len());
+        for &doc in list {
+            if allowed.is_none_or(|a| a.contains(&doc)) {
+                *scores.entry(doc).or_default() += weight;
+            }
+        }
+    }
+    let mut ranked: Vec<(i64, u32)> = scores
+        .into_iter()
+        .map(|(doc, s)| (score_key(s), doc))
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    ranked
+        .into_iter()
+        .take(RELATED_LIMIT)
+        .map(|(_, doc)| {
+            let record = &index.records[doc as usize];
+            let zone_end = usize::from(index.rank[doc as usize].zone_end);
+            Hit {
+                path: record.path.clone(),
+                url: record.url.clone(),
+                title: record.title.clone(),
+                issue: record.issue.clone(),
+                date: record.date.clone(),
+                county: record.county.clone(),
+                snippet: snippet::make(&index.texts[doc as usize], &[], &[], zone_end),
+            }
+        })
+        .collect()
+}

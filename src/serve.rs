@@ -1,0 +1,274 @@
+//! `jianbao serve`: builds the site, serves it and the search API on a
+//! loopback port. Only files under the output folder are served; requests
+//! that try to leave it are refused.
+
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use anyhow::{Context, Result};
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+use crate::search::data::IndexData;
+use crate::search::engine::{self, Filters};
+
+/// Longest request path or query string accepted.
+const MAX_URI_BYTES: usize = 8 * 1024;
+const MAX_LIMIT: usize = 100;
+
+pub struct ServerState {
+    pub out: PathBuf,
+    pub index: RwLock<Arc<IndexData>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+    pub year: Option<String>,
+    pub year_from: Option<String>,
+    pub year_to: Option<String>,
+    pub place: Option<String>,
+    pub county: Option<String>,
+    pub prefecture: Option<String>,
+    pub series: Option<String>,
+}
+
+/// Parses `2024` or `2020-2024` into a year range.
+pub fn year_range(text: &str) -> Option<(u16, u16)> {
+    let text = text.trim();
+    match text.split_once(['-', '–', '~']) {
+        Some((from, to)) => Some((from.trim().parse().ok()?, to.trim().parse().ok()?)),
+        None => text.parse().ok().map(|y| (y, y)),
+    }
+}
+
+impl SearchParams {
+    pub fn filters(&self) -> Filters {
+        let mut filters = Filters::default();
+        if let Some((from, to)) = self.year.as_deref().and_then(year_range) {
+            filters.year_from = Some(from);
+            filters.year_to = Some(to);
+        }
+        if let Some(from) = self
+            .year_from
+            .as_deref()
+            .and_then(|y| y.trim().parse().ok())
+        {
+            filters.year_from = Some(from);
+        }
+        if let Some(to) = self.year_to.as_deref().and_then(|y| y.trim().parse().ok()) {
+            filters.year_to = Some(to);
+        }
+        filters.place = [&self.place, &self.county, &self.prefecture]
+            .into_iter()
+            .flatten()
+            .map(|s| s.trim().to_string())
+            .find(|s| !s.is_empty());
+        filters.series = self.series.clone().filter(|s| !s.trim().is_empty());
+        filters
+    }
+}
+
+pub fn router(state: Arc<ServerState>) -> Router {
+    Router::new()
+        .route("/api/search", get(search_api))
+        .fallback(static_file)
+        .with_state(state)
+}
+
+async fn search_api(State(state): State<Arc<ServerState>>, request: Request<Body>) -> Response {
+    if request.uri().query().map_or(0, str::len) > MAX_URI_BYTES {
+        return error(StatusCode::URI_TOO_LONG, "查询太长");
+    }
+    let params: SearchParams = match Query::try_from_uri(request.uri()) {
+        Ok(Query(params)) => params,
+        Err(_) => return error(StatusCode::BAD_REQUEST, "查询参数有误"),
+    };
+    let limit = match params.limit.as_deref().map(|l| l.parse::<usize>()) {
+        None => 10,
+        Some(Ok(limit)) => limit.min(MAX_LIMIT),
+        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, "limit 应为数字"),
+    };
+    let offset = match params.offset.as_deref().map(|l| l.parse::<usize>()) {
+        None => 0,
+        Some(Ok(offset)) => offset,
+        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, "offset 应为数字"),
+    };
+    let index = state.index.read().expect("index lock").clone();
+    let query = params.q.clone().unwrap_or_default();
+    let filters = params.filters();
+    let results = tokio::task::spawn_blocking(move || {
+        engine::search(&index, &query, &filters, offset, limit)
+    })
+    .await;
+    match results {
+        Ok(results) => json(StatusCode::OK, &results),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "检索出错"),
+    }
+}
+
+fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    json(status, &serde_json::json!({ "error": message }))
+}
+
+/// Maps a request path to a file under `out`, or `None` when the path
+/// tries to leave it (`..`, absolute or encoded forms, NUL).
+pub fn resolve(out: &Path, raw_path: &str) -> Option<PathBuf> {
+    if raw_path.len() > MAX_URI_BYTES || !raw_path.starts_with('/') {
+        return None;
+    }
+    let decoded = percent_decode(raw_path)?;
+    if decoded.contains('\0') || decoded.contains('\\') {
+        return None;
+    }
+    let mut path = out.to_path_buf();
+    for component in Path::new(decoded.trim_start_matches('/')).components() {
+        match component {
+            Component::Normal(part) => path.push(part),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if decoded.ends_with('/') || path.is_dir() {
+        path.push("index.html");
+    }
+    Some(path)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn static_file(State(state): State<Arc<ServerState>>, request: Request<Body>) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, "只支持 GET").into_response();
+    }
+    let Some(path) = resolve(&state.out, request.uri().path()) else {
+        return (StatusCode::BAD_REQUEST, "请求的路径无效").into_response();
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => {
+            let mut response = (StatusCode::OK, bytes).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(&path)),
+            );
+            response
+        }
+        Err(_) => {
+            let not_found = tokio::fs::read(state.out.join("404.html"))
+                .await
+                .unwrap_or_default();
+            let mut response = (StatusCode::NOT_FOUND, not_found).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            response
+        }
+    }
+}
+
+/// Serves until interrupted.
+pub fn run(
+    state: Arc<ServerState>,
+    address: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("无法启动服务")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .with_context(|| format!("无法监听 {address}：端口可能已被占用，可用 --port 换一个"))?;
+        let bound = listener.local_addr()?;
+        ready(bound);
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async {
+                tokio::signal::ctrl_c().await.ok();
+            })
+            .await
+            .context("服务意外停止")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_paths_that_leave_the_output() {
+        let out = Path::new("/srv/public");
+        assert_eq!(
+            resolve(out, "/2024/27/"),
+            Some(PathBuf::from("/srv/public/2024/27/index.html"))
+        );
+        assert_eq!(resolve(out, "/../etc/passwd"), None);
+        assert_eq!(resolve(out, "/%2e%2e/etc/passwd"), None);
+        assert_eq!(resolve(out, "/a/..%2F..%2Fetc"), None);
+        assert_eq!(resolve(out, "/%00"), None);
+        assert_eq!(resolve(out, "/a\\..\\b"), None);
+        assert_eq!(
+            resolve(out, "/keywords/%E7%A5%A8%E5%86%B3/"),
+            Some(PathBuf::from("/srv/public/keywords/票决/index.html"))
+        );
+    }
+
+    #[test]
+    fn year_ranges() {
+        assert_eq!(year_range("2024"), Some((2024, 2024)));
+        assert_eq!(year_range("2020-2024"), Some((2020, 2024)));
+        assert_eq!(year_range("x"), None);
+    }
+}
