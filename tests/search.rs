@@ -1,0 +1,609 @@
+//! The search contract, checked against brute-force substring truth, for
+//! all three front ends: `jianbao search --json`, `GET /api/search` on
+//! `jianbao serve`, and the static page's `jianbaoSearch` in headless
+//! Chromium served by a plain static file server.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_jianbao");
+
+/// Queries with tricky cases: one character, a term spanning two jieba
+/// words, digits and Latin letters, full-width input, title-only,
+/// supplier-only and subtitle-only terms, words apart versus together.
+const QUERIES: &[&str] = &[
+    "代表联络站",
+    "表联络",
+    "专业小组",
+    "专业 小组",
+    "站",
+    "茶",
+    "5",
+    "2023年",
+    "5G",
+    "５Ｇ",
+    "5g",
+    "g",
+    "ABC",
+    "ａｂｃ",
+    "最后一公里",
+    "选工委",
+    "驻马店市",
+    "的做法",
+    "安阳北关区",
+    "北关区",
+    "票决",
+    "营商环境",
+    "代表 站点",
+    "“五有”",
+    "：",
+    ":",
+    "代表联络站 票决",
+    "不存在的词语",
+    "联络员",
+];
+
+/// Inputs that must neither crash nor error.
+fn malformed() -> Vec<String> {
+    vec![
+        String::new(),
+        "   ".into(),
+        "，。、；".into(),
+        "\"".into(),
+        ":".into(),
+        "(".into(),
+        "\"代表\" AND (票决:1)".into(),
+        "*".into(),
+        "代".repeat(10_000),
+        "<script>alert(1)</script>".into(),
+    ]
+}
+
+fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let c = match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap(),
+                '\u{3000}' => ' ',
+                c => c,
+            };
+            c.to_ascii_lowercase()
+        })
+        .collect()
+}
+
+/// A report as the contract sees it: its searchable text and source path.
+struct Truth {
+    path: String,
+    text: String,
+}
+
+/// Reads the reports of a fixture site independently of the generator:
+/// plain front matter lines and plain paragraphs.
+fn truth(site: &Path) -> Vec<Truth> {
+    let mut out = Vec::new();
+    let content = site.join("content");
+    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let relative = path
+            .strip_prefix(&content)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !relative.ends_with(".md")
+            || relative.ends_with("_issue.md")
+            || relative.starts_with("drafts/")
+        {
+            continue;
+        }
+        let source = std::fs::read_to_string(path).unwrap();
+        let mut parts = source.splitn(3, "---\n");
+        parts.next();
+        let front = parts.next().unwrap();
+        let body = parts.next().unwrap();
+        let field = |name: &str| {
+            front
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+                .map(|v| v.trim().trim_matches('"').to_string())
+        };
+        let paragraphs: Vec<String> = body
+            .split("\n\n")
+            .map(|p| p.lines().map(str::trim).collect::<String>())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut text = format!(
+            "{}：{}\n",
+            field("county").unwrap(),
+            field("title").unwrap()
+        );
+        if let Some(subtitle) = field("subtitle") {
+            text.push_str(&subtitle);
+            text.push('\n');
+        }
+        text.push_str(&field("supplier").unwrap());
+        text.push('\n');
+        text.push_str(&paragraphs.join("\n"));
+        out.push(Truth {
+            path: relative,
+            text,
+        });
+    }
+    out
+}
+
+fn expected(reports: &[Truth], query: &str) -> BTreeSet<String> {
+    let terms: Vec<String> = fold(query).split_whitespace().map(String::from).collect();
+    if terms.is_empty() {
+        return BTreeSet::new();
+    }
+    reports
+        .iter()
+        .filter(|r| {
+            let text = fold(&r.text);
+            terms.iter().all(|t| text.contains(t.as_str()))
+        })
+        .map(|r| r.path.clone())
+        .collect()
+}
+
+fn copy_site(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let relative = entry.path().strip_prefix(from).unwrap();
+        if relative.starts_with("public")
+            || relative.starts_with("target")
+            || relative.starts_with(".git")
+        {
+            continue;
+        }
+        let target = dir.path().join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    dir
+}
+
+fn build(site: &Path, out: &Path) {
+    let status = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(site)
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "build failed");
+}
+
+fn cli(site: &Path, out: &Path, query: &str) -> Value {
+    let output = Command::new(BIN)
+        .args(["search", "--json", "--limit", "1000", "--root"])
+        .arg(site)
+        .arg("--out")
+        .arg(out)
+        .arg("--")
+        .arg(query)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "search {query:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{query:?}: {e}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn paths(result: &Value) -> Vec<String> {
+    result["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A child process killed when the test ends, pass or fail.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+fn serve(site: &Path, out: &Path) -> (Running, u16) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site)
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let port = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (Running(child), port)
+}
+
+fn http_get(port: u16, target: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).to_string();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn api(port: u16, query: &str) -> Value {
+    let (status, body) = http_get(
+        port,
+        &format!("/api/search?limit=1000&q={}", percent_encode(query)),
+    );
+    assert_eq!(status, 200, "{query:?}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A plain static file server: Python's, which knows nothing of jianbao.
+fn static_host(dir: &Path) -> (Running, u16) {
+    let port = free_port();
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 is installed");
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "static host did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (Running(child), port)
+}
+
+fn chromium() -> PathBuf {
+    for candidate in [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ] {
+        if Path::new(candidate).exists() {
+            return PathBuf::from(candidate);
+        }
+    }
+    panic!("headless Chromium is needed: apt-get install chromium (.ci/run installs it)");
+}
+
+/// Runs every query through `window.jianbaoSearch` in a real headless
+/// Chromium tab and returns the results in order.
+fn browser(out: &Path, queries: &[String]) -> Vec<Value> {
+    let harness = r#"<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body><pre id="out">pending</pre>
+<script src="/search.js" data-index="/search/"></script>
+<script>
+(async function () {
+  const queries = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+  const results = [];
+  for (const q of queries) {
+    try { results.push(await window.jianbaoSearch(q, { limit: 1000 })); }
+    catch (e) { results.push({ error: String(e) }); }
+  }
+  document.getElementById('out').textContent = JSON.stringify(results);
+})();
+</script></body></html>"#;
+    std::fs::write(out.join("__search_test__.html"), harness).unwrap();
+    let (_host, port) = static_host(out);
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!(
+        "http://127.0.0.1:{port}/__search_test__.html#{}",
+        percent_encode(&serde_json::to_string(queries).unwrap())
+    );
+    let output = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=60000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(&url)
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&output.stdout);
+    let start =
+        dom.find("<pre id=\"out\">").expect("harness page rendered") + "<pre id=\"out\">".len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let json = dom[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    assert_ne!(
+        json,
+        "pending",
+        "the page did not finish: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str::<Vec<Value>>(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search")
+}
+
+#[test]
+fn three_front_ends_return_exactly_the_reports_containing_every_term_in_one_order() {
+    let site = copy_site(&fixture());
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), out.path());
+    let reports = truth(site.path());
+    let queries: Vec<String> = QUERIES.iter().map(|q| q.to_string()).collect();
+
+    let cli_results: Vec<Value> = queries
+        .iter()
+        .map(|q| cli(site.path(), out.path(), q))
+        .collect();
+    for (query, result) in queries.iter().zip(&cli_results) {
+        let want = expected(&reports, query);
+        let got: BTreeSet<String> = paths(result).into_iter().collect();
+        assert_eq!(got, want, "CLI, query {query:?}");
+        assert_eq!(
+            result["total"].as_u64().unwrap() as usize,
+            want.len(),
+            "CLI total, query {query:?}"
+        );
+    }
+
+    let serve_out = tempfile::tempdir().unwrap();
+    let (_server, port) = serve(site.path(), serve_out.path());
+    for (query, cli_result) in queries.iter().zip(&cli_results) {
+        let result = api(port, query);
+        assert_eq!(
+            paths(&result),
+            paths(cli_result),
+            "API order differs from CLI, query {query:?}"
+        );
+        assert_eq!(
+            result["total"], cli_result["total"],
+            "API total, query {query:?}"
+        );
+        assert_eq!(
+            result["hits"], cli_result["hits"],
+            "API hits (snippets included), query {query:?}"
+        );
+    }
+
+    let browser_results = browser(out.path(), &queries);
+    for ((query, cli_result), result) in queries.iter().zip(&cli_results).zip(&browser_results) {
+        assert!(
+            result.get("error").is_none(),
+            "browser error, query {query:?}: {result}"
+        );
+        assert_eq!(
+            paths(result),
+            paths(cli_result),
+            "browser order differs from CLI, query {query:?}"
+        );
+        assert_eq!(
+            result["total"], cli_result["total"],
+            "browser total, query {query:?}"
+        );
+        assert_eq!(
+            result["hits"], cli_result["hits"],
+            "browser hits (snippets included), query {query:?}"
+        );
+        assert_eq!(
+            result["related"], cli_result["related"],
+            "browser related, query {query:?}"
+        );
+    }
+}
+
+#[test]
+fn words_apart_are_not_a_match_and_titles_rank_first() {
+    let site = copy_site(&fixture());
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), out.path());
+
+    // 专业 and 小组 apart (管城回族区 writes “专业 小组”) is not 专业小组.
+    let result = cli(site.path(), out.path(), "专业小组");
+    assert!(!paths(&result).contains(&"2024/01/02-guancheng.md".to_string()));
+    assert_eq!(result["total"], 2);
+
+    // Reports with the term in the title come before those with it only in the body.
+    let result = cli(site.path(), out.path(), "代表联络站");
+    let order = paths(&result);
+    let titled = ["2023/44/01-beiguan.md", "2024/01/01-tongbai.md"];
+    assert!(
+        titled.contains(&order[0].as_str()) && titled.contains(&order[1].as_str()),
+        "{order:?}"
+    );
+
+    // A report's exact title finds it first.
+    let result = cli(
+        site.path(),
+        out.path(),
+        "新蔡县：民生实事项目人大代表票决制落地见效",
+    );
+    assert_eq!(paths(&result)[0], "2023/44/02-xincai.md");
+
+    // Every occurrence in the snippet is marked, and nothing unescaped slips in.
+    let result = cli(site.path(), out.path(), "代表联络站");
+    let snippet = result["hits"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>代表联络站</mark>"), "{snippet}");
+
+    // No exact result: related results from jieba keywords, clearly apart.
+    let result = cli(site.path(), out.path(), "票决民生实事不存在");
+    assert_eq!(result["total"], 0);
+    assert!(result["hits"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn filters_narrow_by_year_place_and_series() {
+    let site = copy_site(&fixture());
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), out.path());
+    let run = |args: &[&str]| -> Value {
+        let output = Command::new(BIN)
+            .args(["search", "--json", "--root"])
+            .arg(site.path())
+            .arg("--out")
+            .arg(out.path())
+            .args(args)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    assert_eq!(run(&["代表", "--year", "2024"])["total"], 2);
+    assert_eq!(run(&["代表", "--year", "2023-2023"])["total"], 4);
+    assert_eq!(
+        paths(&run(&["代表", "--county", "北关区"])),
+        vec!["2023/44/01-beiguan.md"]
+    );
+    assert_eq!(run(&["代表", "--county", "安阳市"])["total"], 2);
+    assert_eq!(run(&["代表", "--series", "乡村振兴专辑"])["total"], 4);
+}
+
+#[test]
+fn malformed_queries_get_an_empty_result_or_a_message_never_an_error() {
+    let site = copy_site(&fixture());
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), out.path());
+    let queries = malformed();
+    for query in &queries {
+        let result = cli(site.path(), out.path(), query);
+        assert!(result["total"].is_u64(), "{query:?}");
+    }
+    let long = cli(site.path(), out.path(), &"代".repeat(10_000));
+    assert_eq!(long["total"], 0);
+    assert!(long["message"].as_str().unwrap().contains("查询太长"));
+
+    let serve_out = tempfile::tempdir().unwrap();
+    let (_server, port) = serve(site.path(), serve_out.path());
+    for query in &queries[..queries.len() - 2] {
+        let result = api(port, query);
+        assert!(result["total"].is_u64(), "{query:?}");
+    }
+    let (status, _) = http_get(port, &format!("/api/search?q={}", "%E4%BB%A3".repeat(3000)));
+    assert!(
+        (400..500).contains(&status),
+        "a 9 KB query string is refused with 4xx, got {status}"
+    );
+    let (status, _) = http_get(port, "/api/search?q=%FF%FE");
+    assert!(
+        status == 200 || (400..500).contains(&status),
+        "invalid UTF-8: {status}"
+    );
+    let (status, _) = http_get(port, "/api/search?limit=abc&q=x");
+    assert_eq!(status, 400);
+
+    let results = browser(out.path(), &queries);
+    for (query, result) in queries.iter().zip(&results) {
+        assert!(result.get("error").is_none(), "{query:?}: {result}");
+        assert!(result["total"].is_u64(), "{query:?}");
+    }
+}
+
+#[test]
+fn the_sample_archive_agrees_with_substring_truth() {
+    let site = copy_site(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), out.path());
+    let reports = truth(site.path());
+    assert_eq!(
+        reports.len(),
+        4,
+        "the sample archive publishes four reports"
+    );
+    for query in [
+        "代表联络站",
+        "票决",
+        "营商环境",
+        "北关区",
+        "专业小组",
+        "站",
+        "2024年",
+        "代表 站点",
+        "选工委",
+        "全链模式",
+        "（点）",
+    ] {
+        let want = expected(&reports, query);
+        let result = cli(site.path(), out.path(), query);
+        let got: BTreeSet<String> = paths(&result).into_iter().collect();
+        assert_eq!(got, want, "query {query:?}");
+    }
+}
