@@ -1,0 +1,368 @@
+//! Every broken fixture under `tests/fixtures/broken/`: `build` refuses it
+//! with exit code 1 and writes nothing; `check` reports the same problems
+//! without writing anything. Each message names the file (and line), says
+//! what is wrong in Chinese and what to do about it (处理办法).
+
+mod common;
+
+use common::{names_in, snapshot, Run, Site};
+
+/// Runs `build` and `check` on `tests/fixtures/broken/<case>` and checks
+/// what both must do for any broken site: exit 1, name `errors` errors,
+/// print every fragment of `expected`, and write nothing at all.
+/// Returns the `build` and `check` runs for further assertions.
+fn rejected(case: &str, errors: usize, expected: &[&str]) -> (Run, Run) {
+    let site = Site::copy(&format!("broken/{case}"));
+    let before = snapshot(&site.root);
+    let out = site.path("out");
+
+    let build = site.build(&out, &[]);
+    build.expect_code(1).expect_stderr(&format!(
+        "发现 {errors} 处错误，没有生成网站（原有的输出保持不变）"
+    ));
+    assert!(!out.exists(), "a failed build wrote {}", out.display());
+    assert_eq!(
+        names_in(site.dir.path()),
+        ["site"],
+        "a failed build left files behind"
+    );
+
+    let check = site.check(&[]);
+    check
+        .expect_code(1)
+        .expect_stderr(&format!("检查未通过：{errors} 处错误，"));
+    assert!(check.stdout.is_empty(), "{}", check.stdout);
+    assert_eq!(
+        names_in(site.dir.path()),
+        ["site"],
+        "check wrote beside the site"
+    );
+    assert_eq!(snapshot(&site.root), before, "check changed the site");
+
+    for run in [&build, &check] {
+        for fragment in expected {
+            run.expect_stderr(fragment);
+        }
+    }
+    (build, check)
+}
+
+#[test]
+fn unknown_field_is_named_with_a_suggestion() {
+    let (build, check) = rejected(
+        "unknown-field",
+        2,
+        &[
+            "content/2024/01/01-a.md:3: 错误：未知字段“countyy”",
+            "是不是想写“county”（县区）？",
+            "content/2024/01/01-a.md:1: 错误：缺少必填字段“county”（县区）",
+        ],
+    );
+    for run in [&build, &check] {
+        run.expect_hint_after("未知字段“countyy”");
+    }
+}
+
+#[test]
+fn missing_required_field() {
+    let (build, _) = rejected(
+        "missing-field",
+        1,
+        &[
+            "content/2024/01/01-a.md:1: 错误：缺少必填字段“title”（标题）",
+            "“标题: …”",
+        ],
+    );
+    build.expect_hint_after("缺少必填字段“title”");
+}
+
+#[test]
+fn issue_number_disagreeing_with_the_folder() {
+    let (build, _) = rejected(
+        "issue-mismatch",
+        1,
+        &["content/2024/01/01-a.md:2: 错误：报告写的期号是第 2 期，但它放在第 1 期的文件夹 content/2024/01/ 中"],
+    );
+    build
+        .expect_hint_after("报告写的期号是第 2 期")
+        .expect_stderr("请把文件移到 content/2024/02/；否则把期号改为 1");
+}
+
+#[test]
+fn two_folders_for_one_issue_number() {
+    let (build, _) = rejected(
+        "duplicate-number",
+        1,
+        &["content/2024/7: 错误：2024 年有两个第 7 期的文件夹：content/2024/07/ 和 content/2024/7/"],
+    );
+    build.expect_hint_after("有两个第 7 期的文件夹");
+}
+
+#[test]
+fn report_directly_in_content() {
+    let (build, _) = rejected(
+        "report-outside-issue",
+        1,
+        &[
+            "content/xincai.md: 错误：报告不在任何一期的文件夹中",
+            "content/drafts/",
+        ],
+    );
+    build.expect_hint_after("报告不在任何一期的文件夹中");
+}
+
+#[test]
+fn folder_name_that_is_not_a_number() {
+    let (build, _) = rejected(
+        "folder-not-number",
+        1,
+        &["content/2024/第二期/01-b.md: 错误：文件夹名“第二期”不是期号"],
+    );
+    build.expect_hint_after("不是期号");
+}
+
+#[test]
+fn malformed_yaml() {
+    let (build, _) = rejected(
+        "malformed-yaml",
+        1,
+        &["content/2024/01/01-a.md:4: 错误：元数据（YAML）写法有误"],
+    );
+    build.expect_hint_after("元数据（YAML）写法有误");
+}
+
+#[test]
+fn yaml_with_a_chinese_colon() {
+    let (build, _) = rejected(
+        "chinese-colon",
+        1,
+        &[
+            "content/2024/01/01-a.md:",
+            "错误：元数据（YAML）写法有误",
+            "第 4 行用了中文冒号“：”",
+        ],
+    );
+    build.expect_hint_after("元数据（YAML）写法有误");
+}
+
+#[test]
+#[ignore = "bug: a Chinese colon on line 4 is reported at 01-a.md:5 (src/content/front_matter.rs yaml_error uses the YAML parser's position, not the line colon_hint found)"]
+fn chinese_colon_error_points_at_the_line_with_the_colon() {
+    rejected(
+        "chinese-colon",
+        1,
+        &["content/2024/01/01-a.md:4: 错误：元数据（YAML）写法有误"],
+    );
+}
+
+#[test]
+#[ignore = "bug: the parser text quoted in the hint has its spaces removed (src/content/front_matter.rs yaml_error passes it through text::excerpt, which drops white space)"]
+fn yaml_parser_text_keeps_its_spaces() {
+    let (build, _) = rejected("malformed-yaml", 1, &["元数据（YAML）写法有误"]);
+    assert!(!build.stderr.contains("didnotfind"), "{}", build.stderr);
+    build.expect_stderr("did not find expected key");
+}
+
+#[test]
+fn front_matter_not_closed() {
+    let (build, _) = rejected(
+        "unclosed-front-matter",
+        1,
+        &[
+            "content/2024/01/01-a.md:1: 错误：元数据块没有结束",
+            "写上 ---",
+        ],
+    );
+    build.expect_hint_after("元数据块没有结束");
+}
+
+#[test]
+fn empty_file() {
+    let (build, _) = rejected(
+        "empty-file",
+        1,
+        &["content/2024/01/02-empty.md:1: 错误：文件是空的"],
+    );
+    build.expect_hint_after("错误：文件是空的");
+}
+
+#[test]
+fn binary_file_named_md() {
+    let (build, _) = rejected(
+        "binary-md",
+        1,
+        &["content/2024/01/02-photo.md: 错误：这不是文本文件（含有二进制数据），无法读取"],
+    );
+    build.expect_hint_after("这不是文本文件");
+}
+
+#[test]
+fn field_of_the_wrong_type() {
+    rejected(
+        "wrong-type",
+        1,
+        &["content/2024/01/_issue.md:3: 错误：字段“copies”（印数）的值 “很多” 不是正整数"],
+    );
+}
+
+#[test]
+#[ignore = "bug: a field of the wrong type has no 处理办法 (src/content/front_matter.rs Fields::get builds its FieldError with hint None)"]
+fn field_of_the_wrong_type_says_what_to_fix() {
+    let (build, check) = rejected("wrong-type", 1, &["不是正整数"]);
+    build.expect_hint_after("不是正整数");
+    check.expect_hint_after("不是正整数");
+}
+
+#[test]
+fn date_that_is_not_a_date() {
+    let (build, _) = rejected(
+        "bad-date",
+        1,
+        &[
+            "content/2024/01/_issue.md:2: 错误：日期“2024-13-45”无法识别",
+            "YYYY-MM-DD",
+        ],
+    );
+    build.expect_hint_after("无法识别");
+}
+
+#[test]
+fn issue_folder_without_issue_file() {
+    let (build, _) = rejected(
+        "missing-issue-file",
+        1,
+        &[
+            "content/2024/01/_issue.md: 错误：2024 年第 1 期的文件夹中没有 _issue.md",
+            "date: 2024-01-01",
+        ],
+    );
+    build.expect_hint_after("没有 _issue.md");
+}
+
+#[test]
+fn template_with_a_syntax_error() {
+    let (build, check) = rejected("template-syntax", 1, &["错误：模板语法有误"]);
+    for run in [&build, &check] {
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.contains("模板语法有误"))
+            .unwrap();
+        let location = line.split(": 错误").next().unwrap();
+        let number = location.strip_prefix("templates/issue.html:");
+        assert!(
+            number.is_some_and(|n| n.parse::<usize>().is_ok_and(|n| (4..=6).contains(&n))),
+            "expected templates/issue.html:<line 4–6>, got {line}"
+        );
+        run.expect_hint_after("模板语法有误");
+    }
+}
+
+#[test]
+fn theme_that_does_not_exist() {
+    let (build, _) = rejected(
+        "unknown-theme",
+        1,
+        &["site.toml: 错误：找不到主题“qingshu”（应在 themes/qingshu/ 中）"],
+    );
+    build.expect_hint_after("找不到主题");
+}
+
+#[test]
+fn site_toml_missing() {
+    let (build, _) = rejected(
+        "missing-site-toml",
+        1,
+        &["site.toml: 错误：找不到网站设置文件"],
+    );
+    build.expect_hint_after("找不到网站设置文件");
+}
+
+#[test]
+fn site_toml_with_an_unknown_key() {
+    let (build, _) = rejected(
+        "site-toml-unknown-key",
+        1,
+        &["site.toml:2: 错误：site.toml 写法有误", "titel"],
+    );
+    build.expect_hint_after("site.toml 写法有误");
+}
+
+#[test]
+#[ignore = "bug: an unknown key in site.toml is reported in toml's English (“unknown field `titel`, expected one of …”) with no suggestion (src/config.rs SiteConfig::parse passes err.message() through)"]
+fn site_toml_unknown_key_is_explained_in_chinese() {
+    let (build, _) = rejected("site-toml-unknown-key", 1, &["site.toml:2: 错误："]);
+    let line = build
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("site.toml:2:"))
+        .unwrap();
+    assert!(line.contains("未知") && line.contains("titel"), "{line}");
+    assert!(!line.contains("unknown field"), "{line}");
+    build.expect_stderr("是不是想写“title”");
+}
+
+#[test]
+fn check_lists_every_error_of_a_site_in_one_run() {
+    let (build, check) = rejected(
+        "several-errors",
+        7,
+        &[
+            "content/2024/01/01-a.md:1: 错误：缺少必填字段“title”（标题）",
+            "content/2024/01/01-a.md:4: 错误：未知字段“titel”",
+            "content/2024/01/02-b.md:2: 错误：报告写的期号是第 3 期",
+            "content/2024/01/03-c.md:1: 错误：缺少必填字段“supplier”（供稿单位）",
+            "content/2024/01/04-d.md:3: 警告：县区“火星县”不在河南省行政区划名录中",
+            "content/2024/02/_issue.md:2: 错误：日期“2024-02-30”无法识别",
+            "content/2024/02/_issue.md:3: 错误：字段“copies”（印数）的值 “很多” 不是正整数",
+            "content/stray.md: 错误：报告不在任何一期的文件夹中",
+        ],
+    );
+    check.expect_stderr("检查未通过：7 处错误，1 处警告。");
+    // Listed file by file, line by line, like a to-do list.
+    for run in [&build, &check] {
+        let located: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("content/"))
+            .collect();
+        let mut sorted = located.clone();
+        sorted.sort_by_key(|l| {
+            let mut parts = l.splitn(3, ':');
+            let path = parts.next().unwrap().to_string();
+            let line: usize = parts.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            (path, line)
+        });
+        assert_eq!(
+            located, sorted,
+            "diagnostics are not in file and line order"
+        );
+    }
+}
+
+#[test]
+#[ignore = "bug: with a broken site.toml, check stops after reading files: the report filed under the wrong issue is not listed (src/content/mod.rs load returns before assemble/validate when SiteConfig::load fails)"]
+fn check_lists_site_toml_and_content_errors_together() {
+    rejected(
+        "config-and-content",
+        2,
+        &[
+            "site.toml:2: 错误：site.toml 写法有误",
+            "content/2024/01/01-a.md:2: 错误：报告写的期号是第 2 期",
+        ],
+    );
+}
+
+#[test]
+#[ignore = "bug: templates are only checked when the content has no errors, so a broken template is not listed beside content errors (src/main.rs check and src/site.rs build render only when load succeeded)"]
+fn check_lists_content_and_template_errors_together() {
+    rejected(
+        "content-and-template",
+        2,
+        &[
+            "content/2024/01/01-a.md:2: 错误：报告写的期号是第 2 期",
+            "templates/issue.html:",
+            "错误：模板语法有误",
+        ],
+    );
+}

@@ -1,0 +1,110 @@
+//! The command line itself: Chinese help, documented exit codes, Chinese
+//! usage errors, the default site and output folders.
+
+mod common;
+
+use common::{jianbao, jianbao_in, Site};
+
+#[test]
+fn help_is_in_chinese_with_commands_options_and_exit_codes() {
+    for args in [&["--help"][..], &["-h"][..]] {
+        let run = jianbao(args);
+        run.expect_code(0);
+        for word in [
+            "用法：",
+            "命令",
+            "选项",
+            "退出码：",
+            "build",
+            "check",
+            "显示帮助",
+        ] {
+            run.expect_stdout(word);
+        }
+        for code in [
+            "0  成功",
+            "1  内容有错误",
+            "2  命令行用法有误",
+            "3  其他失败",
+        ] {
+            run.expect_stdout(code);
+        }
+    }
+}
+
+#[test]
+fn command_help_is_in_chinese() {
+    let run = jianbao(&["build", "--help"]);
+    run.expect_code(0)
+        .expect_stdout("用法：")
+        .expect_stdout("选项")
+        .expect_stdout("--root <文件夹>")
+        .expect_stdout("--out <文件夹>")
+        .expect_stdout("--drafts")
+        .expect_stdout("退出码：");
+    let run = jianbao(&["check", "--help"]);
+    run.expect_code(0)
+        .expect_stdout("检查内容")
+        .expect_stdout("不写出任何文件")
+        .expect_stdout("--root <文件夹>");
+}
+
+#[test]
+#[ignore = "bug: `jianbao build --help` still shows clap's English “[default: .]” (src/main.rs SiteArgs: default_value shown untranslated; hide_default_value and say the default in the help text)"]
+fn command_help_has_no_english_left() {
+    let run = jianbao(&["build", "--help"]);
+    run.expect_code(0);
+    assert!(!run.stdout.contains("[default"), "{}", run.stdout);
+}
+
+#[test]
+fn unknown_option_is_a_usage_error_in_chinese() {
+    let run = jianbao(&["build", "--bogus"]);
+    run.expect_code(2)
+        .expect_stderr("错误：不认识的选项")
+        .expect_stderr("--bogus")
+        .expect_stderr("请运行 jianbao --help 查看用法。");
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn unknown_command_and_missing_command_are_usage_errors() {
+    jianbao(&["publish"])
+        .expect_code(2)
+        .expect_stderr("错误：不认识的命令");
+    let run = jianbao(&[]);
+    run.expect_code(2);
+    assert!(
+        format!("{}{}", run.stdout, run.stderr).contains("用法："),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn version_is_printed() {
+    jianbao(&["--version"])
+        .expect_code(0)
+        .expect_stdout(env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn build_defaults_to_the_current_folder_and_its_public_folder() {
+    let site = Site::copy("warnings/numbering-gap");
+    jianbao_in(&site.root, &["build".to_string()])
+        .expect_code(0)
+        .expect_stdout("构建完成：2 期，2 篇报告");
+    assert!(site.file("public/2024/04/index.html").is_file());
+    jianbao_in(&site.root, &["check".to_string()])
+        .expect_code(0)
+        .expect_stdout("检查通过：2 期，2 篇报告；1 处警告。");
+}
+
+#[test]
+fn missing_site_folder_is_reported() {
+    let site = Site::copy("warnings/numbering-gap");
+    let nowhere = site.path("no-such-site");
+    let run = jianbao(&["check", "--root", nowhere.to_str().unwrap()]);
+    run.expect_code(1)
+        .expect_stderr("site.toml: 错误：找不到网站设置文件")
+        .expect_stderr("处理办法：");
+}

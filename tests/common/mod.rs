@@ -1,0 +1,367 @@
+//! Helpers shared by the integration tests: copy a fixture site into a
+//! temporary folder, run the real `jianbao` binary on it, read and snapshot
+//! what it wrote. No mocks: every test goes through the command line.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tempfile::TempDir;
+
+/// `tests/fixtures/<name>` in the source tree.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A temporary folder holding a copy of a fixture site, so a test may
+/// change it and the binary may write next to it.
+pub struct Site {
+    pub dir: TempDir,
+    pub root: PathBuf,
+}
+
+impl Site {
+    /// Copies `tests/fixtures/<name>` to `<tmp>/site`.
+    pub fn copy(name: &str) -> Site {
+        Site::copy_from(&fixture(name))
+    }
+
+    pub fn copy_from(source: &Path) -> Site {
+        Site::copy_into(source, temp_dir())
+    }
+
+    fn copy_into(source: &Path, dir: TempDir) -> Site {
+        assert!(source.is_dir(), "no fixture at {}", source.display());
+        let root = dir.path().join("site");
+        copy_dir(source, &root);
+        Site { dir, root }
+    }
+
+    /// `<tmp>/<name>`: a place for output beside the site.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn file(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        let path = self.file(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// `jianbao build --root <site> --out <out>` plus `extra`.
+    pub fn build(&self, out: &Path, extra: &[&str]) -> Run {
+        let mut args = vec![
+            "build".to_string(),
+            "--root".into(),
+            self.root.display().to_string(),
+            "--out".into(),
+            out.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        jianbao_in(self.dir.path(), &args)
+    }
+
+    /// `jianbao check --root <site>` plus `extra`.
+    pub fn check(&self, extra: &[&str]) -> Run {
+        let mut args = vec![
+            "check".to_string(),
+            "--root".into(),
+            self.root.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        jianbao_in(self.dir.path(), &args)
+    }
+}
+
+/// A temporary folder inside cargo's own scratch space for integration tests.
+pub fn temp_dir() -> TempDir {
+    temp_dir_named("jianbao-test-")
+}
+
+fn temp_dir_named(prefix: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("create a temporary folder")
+}
+
+/// Shared builds live in static cells, which are never dropped, so their
+/// folders outlive the test run; they are named apart and swept later.
+const SHARED_PREFIX: &str = "jianbao-shared-";
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Panics with the whole output unless the exit code is `code`.
+    pub fn expect_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code, code,
+            "expected exit code {code}, got {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn expect_stderr(&self, fragment: &str) -> &Run {
+        assert!(
+            self.stderr.contains(fragment),
+            "stderr lacks {fragment:?}\n--- stderr\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    pub fn expect_stdout(&self, fragment: &str) -> &Run {
+        assert!(
+            self.stdout.contains(fragment),
+            "stdout lacks {fragment:?}\n--- stdout\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    /// The diagnostic line containing `fragment` is followed by its
+    /// `处理办法：` (what to do) line.
+    pub fn expect_hint_after(&self, fragment: &str) -> &Run {
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        let at = lines
+            .iter()
+            .position(|line| line.contains(fragment))
+            .unwrap_or_else(|| panic!("stderr lacks {fragment:?}\n{}", self.stderr));
+        let next = lines.get(at + 1).copied().unwrap_or("");
+        assert!(
+            next.starts_with("    处理办法："),
+            "no 处理办法 after {fragment:?}\n--- stderr\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+/// Runs the real binary with `args` in `cwd`.
+pub fn jianbao_in(cwd: &Path, args: &[String]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run the jianbao binary");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+pub fn jianbao(args: &[&str]) -> Run {
+    let cwd = temp_dir();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    jianbao_in(cwd.path(), &args)
+}
+
+/// A built site, shared by the tests of one test binary: building takes a
+/// second (jieba loads its dictionary), the assertions take microseconds.
+pub struct Built {
+    pub site: Site,
+    pub out: PathBuf,
+    pub run: Run,
+}
+
+impl Built {
+    pub fn new(fixture_name: &str, extra: &[&str]) -> Built {
+        Built::in_dir(fixture_name, extra, temp_dir())
+    }
+
+    fn in_dir(fixture_name: &str, extra: &[&str], dir: TempDir) -> Built {
+        let site = Site::copy_into(&fixture(fixture_name), dir);
+        let out = site.path("out");
+        let run = site.build(&out, extra);
+        run.expect_code(0);
+        Built { site, out, run }
+    }
+
+    /// The text of an output file; panics with the file list if absent.
+    pub fn read(&self, relative: &str) -> String {
+        read_output(&self.out, relative)
+    }
+
+    pub fn exists(&self, relative: &str) -> bool {
+        self.out.join(relative).exists()
+    }
+
+    /// Every output file with its path relative to the output folder.
+    pub fn files(&self) -> Vec<String> {
+        snapshot(&self.out).into_keys().collect()
+    }
+}
+
+pub fn read_output(out: &Path, relative: &str) -> String {
+    let path = out.join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|err| {
+        let files: Vec<String> = snapshot(out).into_keys().collect();
+        panic!(
+            "cannot read {relative}: {err}\noutput has:\n{}",
+            files.join("\n")
+        )
+    })
+}
+
+/// Every file of a folder: `/`-separated relative path → bytes.
+pub type Snapshot = BTreeMap<String, Vec<u8>>;
+
+/// Every file under `dir`, with its bytes.
+pub fn snapshot(dir: &Path) -> Snapshot {
+    let mut files = BTreeMap::new();
+    collect(dir, dir, &mut files);
+    files
+}
+
+fn collect(base: &Path, dir: &Path, files: &mut Snapshot) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(base, &path, files);
+        } else {
+            let relative = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.insert(relative, std::fs::read(&path).unwrap());
+        }
+    }
+}
+
+/// Names in `dir` (not recursive), sorted.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The values of `attr="…"` in an HTML text, in order.
+pub fn attribute_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    let mut values = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(&needle) {
+        let after = &rest[start + needle.len()..];
+        let end = after.find('"').unwrap_or(after.len());
+        values.push(after[..end].to_string());
+        rest = &after[end..];
+    }
+    values
+}
+
+/// `%E5%AE%89` → `安`.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(byte) = u8::from_str_radix(hex, 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).expect("percent-encoded UTF-8")
+}
+
+/// Occurrences of `needle` in `haystack`.
+pub fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+/// Where `needle` first occurs; panics with context when it does not.
+pub fn position(haystack: &str, needle: &str) -> usize {
+    haystack
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not found in:\n{haystack}"))
+}
+
+/// The `<main>` of a page, so assertions skip the shared header and footer.
+pub fn main_of(html: &str) -> &str {
+    let start = position(html, "<main");
+    let end = html.rfind("</main>").expect("</main>");
+    &html[start..end]
+}
+
+/// A built copy of a fixture, made once per test binary and shared by its
+/// tests. It lives in cargo's scratch folder for integration tests; copies
+/// left by runs more than an hour ago are removed.
+pub fn shared_build(
+    cell: &'static std::sync::OnceLock<Built>,
+    fixture_name: &str,
+    extra: &[&str],
+) -> &'static Built {
+    cell.get_or_init(|| Built::in_dir(fixture_name, extra, shared_temp_dir()))
+}
+
+/// A temporary folder for something kept in a static cell for the whole
+/// run (see `shared_build`).
+pub fn shared_temp_dir() -> TempDir {
+    remove_stale_scratch();
+    temp_dir_named(SHARED_PREFIX)
+}
+
+fn remove_stale_scratch() {
+    let hour = std::time::Duration::from_secs(60 * 60);
+    let Ok(entries) = std::fs::read_dir(env!("CARGO_TARGET_TMPDIR")) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > hour);
+        if old
+            && entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(SHARED_PREFIX)
+        {
+            std::fs::remove_dir_all(entry.path()).ok();
+        }
+    }
+}
