@@ -97,12 +97,9 @@ impl SiteConfig {
     pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
         let config: SiteConfig = toml::from_str(text).map_err(|err| {
             let line = err.span().map(|span| line_of_offset(text, span.start));
-            Diagnostic::error(
-                CONFIG_FILE,
-                line,
-                format!("site.toml 写法有误：{}", err.message()),
-            )
-            .hint("请对照 README 中的 site.toml 示例修改；中文键名须加引号，如 \"送\" = [\"…\"]")
+            let (message, hint) = explain_toml_error(err.message());
+            Diagnostic::error(CONFIG_FILE, line, format!("site.toml 写法有误：{message}"))
+                .hint(hint)
         })?;
         config.validate()?;
         Ok(config)
@@ -164,6 +161,59 @@ impl SiteConfig {
             String::new()
         }
     }
+}
+
+/// Settings editors may write, with their Chinese names.
+const KNOWN_KEYS: &[(&str, &str)] = &[
+    ("title", "刊名"),
+    ("description", "简介"),
+    ("base_url", "网址"),
+    ("publisher", "编印单位"),
+    ("printer", "印发单位"),
+    ("theme", "主题"),
+    ("distribution", "分送"),
+    ("feed_limit", "订阅条数"),
+    ("recent_issues", "首页期数"),
+    ("keywords_per_report", "关键词数"),
+    ("to", "送"),
+    ("cc", "发"),
+];
+
+/// toml's messages are English; the common ones are said again in Chinese.
+fn explain_toml_error(message: &str) -> (String, String) {
+    let general =
+        "请对照 README 中的 site.toml 示例修改；中文键名须加引号，如 \"送\" = [\"…\"]".to_string();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        let closest = KNOWN_KEYS
+            .iter()
+            .map(|(name, alias)| {
+                let distance = crate::content::front_matter::edit_distance(key, name)
+                    .min(crate::content::front_matter::edit_distance(key, alias));
+                (distance, name, alias)
+            })
+            .filter(|(distance, _, _)| *distance <= 2)
+            .min_by_key(|(distance, _, _)| *distance);
+        let hint = match closest {
+            Some((_, name, alias)) => format!("是不是想写“{name}”（{alias}）？否则请删去这一项"),
+            None => format!(
+                "请删去这一项。可用的设置：{}",
+                KNOWN_KEYS
+                    .iter()
+                    .map(|(n, a)| format!("{n}（{a}）"))
+                    .collect::<Vec<_>>()
+                    .join("，")
+            ),
+        };
+        return (format!("未知的设置项“{key}”"), hint);
+    }
+    if message.starts_with("invalid type") {
+        return (
+            format!("设置的值类型不对（{message}）"),
+            "文字要加英文双引号，数字不加，列表写成 [\"甲\", \"乙\"]".into(),
+        );
+    }
+    (message.to_string(), general)
 }
 
 pub fn line_of_offset(text: &str, offset: usize) -> usize {

@@ -85,11 +85,21 @@ enum Command {
         /// 以 JSON 输出
         #[arg(long)]
         json: bool,
-        /// 最多显示多少条
-        #[arg(long, default_value_t = 10, value_name = "条数")]
+        /// 最多显示多少条（默认 10）
+        #[arg(
+            long,
+            default_value_t = 10,
+            value_name = "条数",
+            hide_default_value = true
+        )]
         limit: usize,
-        /// 跳过前多少条（翻页）
-        #[arg(long, default_value_t = 0, value_name = "条数")]
+        /// 跳过前多少条，用于翻页（默认 0）
+        #[arg(
+            long,
+            default_value_t = 0,
+            value_name = "条数",
+            hide_default_value = true
+        )]
         offset: usize,
         /// 年份或年份范围，如 2024 或 2020-2024
         #[arg(long, value_name = "年份")]
@@ -109,11 +119,21 @@ enum Command {
         /// 输出文件夹（默认：<网站文件夹>/public）
         #[arg(long, value_name = "文件夹")]
         out: Option<PathBuf>,
-        /// 端口
-        #[arg(long, default_value_t = 1111, value_name = "端口")]
+        /// 端口（默认 1111；0 表示任选一个空闲端口）
+        #[arg(
+            long,
+            default_value_t = 1111,
+            value_name = "端口",
+            hide_default_value = true
+        )]
         port: u16,
-        /// 监听地址；默认只接受本机访问
-        #[arg(long, default_value = "127.0.0.1", value_name = "地址")]
+        /// 监听地址（默认 127.0.0.1，只接受本机访问）
+        #[arg(
+            long,
+            default_value = "127.0.0.1",
+            value_name = "地址",
+            hide_default_value = true
+        )]
         bind: std::net::IpAddr,
         /// 同时发布草稿
         #[arg(long)]
@@ -124,7 +144,12 @@ enum Command {
 #[derive(Args)]
 struct SiteArgs {
     /// 网站文件夹（含 site.toml 和 content/；默认：当前文件夹）
-    #[arg(long, value_name = "文件夹", default_value = ".")]
+    #[arg(
+        long,
+        value_name = "文件夹",
+        default_value = ".",
+        hide_default_value = true
+    )]
     root: PathBuf,
 }
 
@@ -261,12 +286,16 @@ fn build(root: PathBuf, out: Option<PathBuf>, drafts: bool) -> anyhow::Result<Ex
 fn check(root: PathBuf, drafts: bool) -> anyhow::Result<ExitCode> {
     let (archive, diagnostics) = site::load(&root, drafts);
     let mut diagnostics = diagnostics;
-    if let Some(archive) = &archive {
-        // Templates are part of the site: a broken one fails the build, so
-        // check renders too, in memory only.
-        if let Err(problems) = site::render(&root, archive, None) {
-            diagnostics.extend(problems);
+    // Templates are part of the site: a broken one fails the build, so
+    // check renders too, in memory only; with broken content it still
+    // checks the templates' syntax.
+    match &archive {
+        Some(archive) => {
+            if let Err(problems) = site::render(&root, archive, None) {
+                diagnostics.extend(problems);
+            }
         }
+        None => diagnostics.extend(site::check_templates(&root)),
     }
     print_diagnostics(&diagnostics);
     let errors = diagnostics.error_count();

@@ -19,6 +19,7 @@ pub fn render(markdown: &str) -> Rendered {
     let mut plain = String::new();
     let mut events: Vec<Event> = Vec::new();
     let mut paragraph_start: Option<usize> = None;
+    let mut raw_text = RawHtmlText::default();
     for event in Parser::new_ext(markdown, options) {
         match &event {
             Event::Text(text) | Event::Code(text) => plain.push_str(text),
@@ -28,7 +29,7 @@ pub fn render(markdown: &str) -> Rendered {
             | Event::End(TagEnd::Heading(_))
             | Event::End(TagEnd::Item)
             | Event::End(TagEnd::TableCell) => plain.push('\n'),
-            Event::Html(raw) | Event::InlineHtml(raw) => plain.push_str(&text_of_html(raw)),
+            Event::Html(raw) | Event::InlineHtml(raw) => raw_text.feed(raw, &mut plain),
             _ => {}
         }
         match event {
@@ -116,18 +117,46 @@ pub fn section_level(text: &str) -> Option<u8> {
     None
 }
 
-fn text_of_html(raw: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in raw.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+/// The readable text of raw HTML, across the several events one block
+/// arrives in: tags dropped, and nothing of `<script>` or `<style>`
+/// (which the sanitiser removes from the page as well).
+#[derive(Default)]
+struct RawHtmlText {
+    in_tag: bool,
+    tag: String,
+    hidden: Option<&'static str>,
+}
+
+impl RawHtmlText {
+    fn feed(&mut self, raw: &str, out: &mut String) {
+        for c in raw.chars() {
+            if self.in_tag {
+                if c == '>' {
+                    self.in_tag = false;
+                    let name: String = self
+                        .tag
+                        .trim_start()
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+                        .collect::<String>()
+                        .to_ascii_lowercase();
+                    match (self.hidden, name.as_str()) {
+                        (None, "script") => self.hidden = Some("/script"),
+                        (None, "style") => self.hidden = Some("/style"),
+                        (Some(end), name) if name == end => self.hidden = None,
+                        _ => {}
+                    }
+                } else {
+                    self.tag.push(c);
+                }
+            } else if c == '<' {
+                self.in_tag = true;
+                self.tag.clear();
+            } else if self.hidden.is_none() && c != '\n' {
+                out.push(c);
+            }
         }
     }
-    out
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {

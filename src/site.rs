@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::config::SiteConfig;
 use crate::content::{self, Archive, LoadOptions};
 use crate::diagnostics::{ContentErrors, Diagnostics};
 use crate::output::{self, Staging};
@@ -94,6 +95,18 @@ fn build_id() -> String {
     format!("{}-{}", now.as_millis(), std::process::id())
 }
 
+/// The templates' syntax alone, for runs whose content already failed:
+/// one run lists every mistake.
+pub fn check_templates(root: &Path) -> Diagnostics {
+    let theme = SiteConfig::load(root)
+        .map(|config| config.theme)
+        .unwrap_or_else(|_| "default".into());
+    match Theme::load(root, &theme) {
+        Ok(_) => Diagnostics::default(),
+        Err(problems) => to_diagnostics(problems),
+    }
+}
+
 fn to_diagnostics(list: Vec<crate::diagnostics::Diagnostic>) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     for item in list {
@@ -108,8 +121,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildSum
     let started = Instant::now();
     output::check_output_location(&options.root, &options.out)?;
     progress("读取内容");
-    let (archive, diagnostics) = load(&options.root, options.drafts);
+    let (archive, mut diagnostics) = load(&options.root, options.drafts);
     let Some(archive) = archive else {
+        diagnostics.extend(check_templates(&options.root));
         return Err(ContentErrors(diagnostics).into());
     };
     let load_time = started.elapsed();

@@ -50,7 +50,7 @@ fn command_help_is_in_chinese() {
 }
 
 #[test]
-#[ignore = "bug: `jianbao build --help` still shows clap's English “[default: .]” (src/main.rs SiteArgs: default_value shown untranslated; hide_default_value and say the default in the help text)"]
+
 fn command_help_has_no_english_left() {
     let run = jianbao(&["build", "--help"]);
     run.expect_code(0);

@@ -103,6 +103,8 @@ pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Found {
             };
             found.assets.push(Asset {
                 source: path,
+                display,
+                draft: parts[0] == DRAFTS_DIR,
                 target,
             });
             continue;

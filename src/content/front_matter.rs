@@ -209,7 +209,7 @@ impl<'a> Fields<'a> {
                         show_value(value),
                         expected
                     ),
-                    None,
+                    Some(format!("请把“{}”改成{expected}，或删去这一行", spec.name)),
                 )
             })
     }
@@ -297,46 +297,60 @@ pub fn show_value(value: &Value) -> String {
 }
 
 fn yaml_error(yaml: &str, first_line: usize, err: &serde_yaml::Error) -> FieldError {
-    let line = err.location().map(|loc| first_line + loc.line());
-    let detail = err.to_string();
-    let hint = if yaml
-        .lines()
-        .any(|l| l.contains('\t') && l.starts_with('\t'))
-    {
+    // The parser's own position is relative to the front matter and often
+    // one line after the mistake; a line we can point at wins.
+    let culprit = culprit_line(yaml, first_line);
+    let line = culprit.or_else(|| err.location().map(|loc| first_line + loc.line()));
+    let detail: String = err.to_string().chars().take(160).collect();
+    let hint = if yaml.lines().any(|l| l.starts_with('\t')) {
         "YAML 不允许用 Tab 缩进，请改用空格".to_string()
     } else {
-        format!(
-            "{}（解析器原文：{}）",
-            colon_hint(yaml, first_line),
-            crate::text::excerpt(&detail, 120)
-        )
+        format!("{}（解析器原文：{detail}）", colon_hint(yaml, first_line))
     };
     FieldError::new(line, "元数据（YAML）写法有误", Some(hint))
 }
 
-fn colon_hint(yaml: &str, first_line: usize) -> String {
-    for (index, line) in yaml.lines().enumerate() {
+#[derive(Clone, Copy)]
+enum ColonMistake {
+    Chinese,
+    NoSpace,
+}
+
+/// The first line with a Chinese colon instead of `:`, or a `:` with no
+/// space after it: the two mistakes editors make most.
+fn colon_mistake(yaml: &str, first_line: usize) -> Option<(usize, ColonMistake)> {
+    yaml.lines().enumerate().find_map(|(index, line)| {
         let content = line.trim();
         if content.is_empty() || content.starts_with('#') || content.starts_with('-') {
-            continue;
+            return None;
         }
+        let line = first_line + 1 + index;
         if !content.contains(':') && content.contains('：') {
-            return format!(
-                "第 {} 行用了中文冒号“：”：字段名后面要用英文冒号加空格，如“标题: …”",
-                first_line + 1 + index
-            );
+            return Some((line, ColonMistake::Chinese));
         }
-        if let Some(pos) = content.find(':') {
-            let after = &content[pos + 1..];
-            if !after.is_empty() && !after.starts_with(' ') && !content.starts_with('"') {
-                return format!(
-                    "第 {} 行的冒号后面缺少空格：应写成“字段: 值”",
-                    first_line + 1 + index
-                );
-            }
+        let after = &content[content.find(':')? + 1..];
+        (!after.is_empty() && !after.starts_with(' ') && !content.starts_with('"'))
+            .then_some((line, ColonMistake::NoSpace))
+    })
+}
+
+fn culprit_line(yaml: &str, first_line: usize) -> Option<usize> {
+    colon_mistake(yaml, first_line).map(|(line, _)| line)
+}
+
+fn colon_hint(yaml: &str, first_line: usize) -> String {
+    match colon_mistake(yaml, first_line) {
+        Some((line, ColonMistake::Chinese)) => {
+            format!("第 {line} 行用了中文冒号“：”：字段名后面要用英文冒号加空格，如“标题: …”")
+        }
+        Some((line, ColonMistake::NoSpace)) => {
+            format!("第 {line} 行的冒号后面缺少空格：应写成“字段: 值”")
+        }
+        None => {
+            "每个字段写成“字段: 值”（英文冒号后加一个空格）；值中有冒号或井号时用英文双引号括起来"
+                .into()
         }
     }
-    "每个字段写成“字段: 值”（英文冒号后加一个空格）；值中有冒号或井号时用英文双引号括起来".into()
 }
 
 fn unknown_field_hint(key: &str, specs: &[FieldSpec]) -> String {
@@ -365,7 +379,7 @@ fn unknown_field_hint(key: &str, specs: &[FieldSpec]) -> String {
     }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();

@@ -177,19 +177,25 @@ pub fn load(root: &Path, options: LoadOptions) -> (Option<Archive>, Diagnostics)
             Parsed::Failed => {}
         }
     }
-    let Some(config) = config else {
-        return (None, diagnostics);
-    };
+    // A broken site.toml still lets the content be checked, so one run
+    // lists every mistake; the archive is then discarded.
+    let config_broken = config.is_none();
+    let config = config.unwrap_or_else(|| SiteConfig::parse("").expect("the defaults are valid"));
+    let assets = found
+        .assets
+        .into_iter()
+        .filter(|a| options.drafts || !a.draft)
+        .collect();
     let archive = assemble(
         config,
         issue_files,
         report_files,
-        found.assets,
+        assets,
         options,
         &mut diagnostics,
     );
     validate::check_archive(&archive, &mut diagnostics);
-    if diagnostics.has_errors() {
+    if diagnostics.has_errors() || config_broken {
         (None, diagnostics)
     } else {
         (Some(archive), diagnostics)

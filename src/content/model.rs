@@ -106,6 +106,10 @@ impl Report {
 #[derive(Debug, Clone)]
 pub struct Asset {
     pub source: std::path::PathBuf,
+    /// Path relative to the site root, for messages.
+    pub display: String,
+    /// Kept beside drafts: published only with `--drafts`.
+    pub draft: bool,
     /// Output path relative to the output root, `/`-separated.
     pub target: String,
 }

@@ -108,6 +108,25 @@ impl<'a> Renderer<'a> {
                 contents: Contents::Copy(origin.clone()),
             });
         }
+        let generated: std::collections::HashSet<String> =
+            files.iter().map(|f| f.path.clone()).collect();
+        let clashes: Vec<Diagnostic> = self
+            .archive
+            .assets
+            .iter()
+            .filter(|asset| generated.contains(&asset.target))
+            .map(|asset| {
+                Diagnostic::error(
+                    asset.display.clone(),
+                    None,
+                    format!("这个文件与生成的页面 {} 同名，会把页面覆盖", asset.target),
+                )
+                .hint("请给它改名或移出 content/（如 Word“另存为网页”得到的文件不应放在这里）")
+            })
+            .collect();
+        if !clashes.is_empty() {
+            return Err(clashes);
+        }
         for asset in &self.archive.assets {
             files.push(OutputFile {
                 path: asset.target.clone(),

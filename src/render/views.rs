@@ -175,6 +175,7 @@ impl<'a> ViewBuilder<'a> {
         let mut places: Vec<String> = archive
             .reports
             .iter()
+            .filter(|r| r.issue.is_some())
             .map(|r| r.place.full_name())
             .collect();
         places.sort();
