@@ -61,6 +61,9 @@ enum Command {
         /// 同时发布草稿（content/drafts/ 中的报告和标有 draft: true 的报告）
         #[arg(long)]
         drafts: bool,
+        /// 不生成检索索引（仅用于测量，网站的检索页将无法使用）
+        #[arg(long)]
+        no_search: bool,
     },
     /// 检查内容：列出所有错误和警告，不写出任何文件
     #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项")]
@@ -159,7 +162,12 @@ fn main() -> ExitCode {
         Err(err) => return usage_error(err),
     };
     let result = match cli.command {
-        Command::Build { site, out, drafts } => build(site.root.clone(), out, drafts),
+        Command::Build {
+            site,
+            out,
+            drafts,
+            no_search,
+        } => build(site.root.clone(), out, drafts, !no_search),
         Command::Check { site, drafts } => check(site.root, drafts),
         Command::Search {
             query,
@@ -264,13 +272,19 @@ fn progress_reporter() -> Box<dyn Fn(&str)> {
     }
 }
 
-fn build(root: PathBuf, out: Option<PathBuf>, drafts: bool) -> anyhow::Result<ExitCode> {
+fn build(
+    root: PathBuf,
+    out: Option<PathBuf>,
+    drafts: bool,
+    search_index: bool,
+) -> anyhow::Result<ExitCode> {
     let out = out.unwrap_or_else(|| root.join("public"));
     let options = BuildOptions {
         root,
         out,
         drafts,
         base_path: None,
+        search_index,
     };
     let summary = {
         let progress = progress_reporter();
@@ -291,7 +305,7 @@ fn check(root: PathBuf, drafts: bool) -> anyhow::Result<ExitCode> {
     // checks the templates' syntax.
     match &archive {
         Some(archive) => {
-            if let Err(problems) = site::render(&root, archive, None) {
+            if let Err(problems) = site::render(&root, archive, None, false) {
                 diagnostics.extend(problems);
             }
         }
@@ -411,6 +425,7 @@ fn build_quietly(
         out: out.to_path_buf(),
         drafts: false,
         base_path: None,
+        search_index: true,
     };
     match site::build(&options, &|_| {}) {
         Ok(summary) => {
@@ -433,6 +448,7 @@ fn serve(
         out: out.clone(),
         drafts,
         base_path: Some("/".into()),
+        search_index: true,
     };
     match site::build(&options, &|_| {}) {
         Ok(summary) => {

@@ -22,6 +22,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides the base path from `site.toml` (used by `serve`).
     pub base_path: Option<String>,
+    /// Build the search index (`search/`); off only to measure its cost.
+    pub search_index: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -72,6 +74,7 @@ pub fn render(
     root: &Path,
     archive: &Archive,
     base_path: Option<&str>,
+    with_search: bool,
 ) -> Result<Rendered, Diagnostics> {
     let theme = Theme::load(root, &archive.config.theme).map_err(to_diagnostics)?;
     let base = base_path
@@ -80,11 +83,16 @@ pub fn render(
     let links = Links::new(base, archive.config.absolute_prefix());
     let (pages, search) = rayon::join(
         || Renderer::new(archive, &theme, &links).render_all(),
-        || search::indexer::build(archive, &links),
+        || with_search.then(|| search::indexer::build(archive, &links)),
     );
     let mut files = pages.map_err(to_diagnostics)?;
-    files.extend(search::files::to_files(&search, &build_id()));
-    Ok(Rendered { files, search })
+    if let Some(search) = &search {
+        files.extend(search::files::to_files(search, &build_id()));
+    }
+    Ok(Rendered {
+        files,
+        search: search.unwrap_or_default(),
+    })
 }
 
 /// Different for every build, so caches and `jianbao search` can tell.
@@ -130,7 +138,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildSum
 
     progress("渲染页面");
     let render_started = Instant::now();
-    let files = match render(&options.root, &archive, options.base_path.as_deref()) {
+    let files = match render(
+        &options.root,
+        &archive,
+        options.base_path.as_deref(),
+        options.search_index,
+    ) {
         Ok(rendered) => rendered.files,
         Err(mut problems) => {
             problems.extend(diagnostics);

@@ -411,6 +411,7 @@
         result.related.forEach(function (h) { var li = item(h); li.className = 'related'; list.appendChild(li); });
       }
     }
+    document.body.setAttribute('data-search-ms', String(Math.round(performance.now())));
     document.body.setAttribute('data-search-done', '1');
   }).catch(function (err) {
     status.textContent = '搜索出错：' + err.message;
