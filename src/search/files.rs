@@ -23,7 +23,7 @@ pub const DIR: &str = "search";
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(
         Vec::with_capacity(bytes.len() / 2 + 64),
-        Compression::new(3),
+        Compression::new(2),
     );
     encoder.write_all(bytes).expect("writing to memory");
     encoder.finish().expect("writing to memory")
