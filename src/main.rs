@@ -35,6 +35,7 @@ const EXIT_CODES: &str = "退出码：
     disable_version_flag = true,
     disable_help_subcommand = true,
     subcommand_help_heading = "命令",
+    override_usage = "jianbao <命令> [选项]",
     next_help_heading = "选项"
 )]
 struct Cli {
@@ -51,7 +52,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// 生成网站：读取 content/，把完整的网站写到输出文件夹（出错时原有输出不变）
-    #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = EXIT_CODES,
+        next_help_heading = "选项",
+        override_usage = "jianbao build [选项]"
+    )]
     Build {
         #[command(flatten)]
         site: SiteArgs,
@@ -66,7 +72,12 @@ enum Command {
         no_search: bool,
     },
     /// 检查内容：列出所有错误和警告，不写出任何文件
-    #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = EXIT_CODES,
+        next_help_heading = "选项",
+        override_usage = "jianbao check [选项]"
+    )]
     Check {
         #[command(flatten)]
         site: SiteArgs,
@@ -75,7 +86,12 @@ enum Command {
         drafts: bool,
     },
     /// 全文检索：在最近一次构建的索引中查找（索引过期或不存在时先构建）
-    #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = EXIT_CODES,
+        next_help_heading = "选项",
+        override_usage = "jianbao search <查询> [选项]"
+    )]
     Search {
         /// 要查找的词语；多个词语用空格隔开（须同时出现）
         #[arg(value_name = "查询", allow_hyphen_values = true)]
@@ -115,7 +131,12 @@ enum Command {
         series: Option<String>,
     },
     /// 本地预览：构建网站，在本机端口上提供网页和检索接口（/api/search）
-    #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = EXIT_CODES,
+        next_help_heading = "选项",
+        override_usage = "jianbao serve [选项]"
+    )]
     Serve {
         #[command(flatten)]
         site: SiteArgs,
