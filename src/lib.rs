@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod keywords;
 pub mod markdown;
 pub mod output;
+pub mod pdf;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -130,6 +130,14 @@ enum Command {
         #[arg(long, value_name = "专辑")]
         series: Option<String>,
     },
+    /// 印成 PDF：用本机的 Chromium 把各期的印刷版印成 PDF，放在该期的网页旁边
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = EXIT_CODES,
+        next_help_heading = "选项",
+        override_usage = "jianbao pdf [年/期号 ...] [--all] [选项]"
+    )]
+    Pdf(PdfArgs),
     /// 本地预览：构建网站，在本机端口上提供网页和检索接口（/api/search）
     #[command(
         help_template = HELP_TEMPLATE,
@@ -163,6 +171,29 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+}
+
+#[derive(Args)]
+struct PdfArgs {
+    /// 要印成 PDF 的期，写作 年/期号，如 2024/27；可写多个
+    #[arg(value_name = "年/期号")]
+    issues: Vec<String>,
+    #[command(flatten)]
+    site: SiteArgs,
+    /// 网站输出文件夹（默认：<网站文件夹>/public）
+    #[arg(long, value_name = "文件夹")]
+    out: Option<PathBuf>,
+    /// 印出全部各期
+    #[arg(long)]
+    all: bool,
+    /// 同时运行几个浏览器（默认 2）
+    #[arg(
+        long,
+        default_value_t = 2,
+        value_name = "个数",
+        hide_default_value = true
+    )]
+    jobs: usize,
 }
 
 #[derive(Args)]
@@ -209,6 +240,7 @@ fn main() -> ExitCode {
             };
             search(site.root, out, &query, json, limit, offset, &params)
         }
+        Command::Pdf(args) => pdf(args),
         Command::Serve {
             site,
             out,
@@ -487,4 +519,88 @@ fn serve(
         println!("网站已就绪：http://{bound}/ （检索接口：http://{bound}/api/search?q=…；按 Ctrl+C 停止）");
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn pdf(args: PdfArgs) -> anyhow::Result<ExitCode> {
+    let root = args.site.root;
+    let out = args.out.unwrap_or_else(|| root.join("public"));
+    if args.issues.is_empty() && !args.all {
+        eprintln!("错误：请指明要印的期（如 jianbao pdf 2024/27），或用 --all 印出全部各期。");
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
+    let chromium = jianbao::pdf::find_chromium()?;
+    if let Some(code) = build_quietly(&root, &out)? {
+        return Ok(code);
+    }
+    let mut wanted: Vec<(i32, u32)> = Vec::new();
+    if args.all {
+        let (archive, _) = site::load(&root, false);
+        let archive =
+            archive.ok_or_else(|| anyhow::anyhow!("内容有错误，请先运行 jianbao check"))?;
+        wanted.extend(archive.issues.iter().map(|i| (i.year, i.number)));
+    }
+    for spec in &args.issues {
+        let parsed = spec
+            .split_once('/')
+            .and_then(|(y, n)| Some((y.trim().parse().ok()?, n.trim().parse().ok()?)));
+        match parsed {
+            Some(issue) => wanted.push(issue),
+            None => {
+                eprintln!("错误：“{spec}”不是期号，请写成 年/期号，如 2024/27");
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
+        }
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut jobs = Vec::new();
+    let mut missing = Vec::new();
+    for (year, number) in wanted {
+        let folder = out.join(format!("{year}/{number:02}"));
+        let html = folder.join("print.html");
+        if html.is_file() {
+            jobs.push(jianbao::pdf::Job {
+                label: format!("{year}年第{number}期"),
+                html,
+                pdf: folder.join(jianbao::pdf::file_name(year, number)),
+            });
+        } else {
+            missing.push(format!("{year}/{number:02}"));
+        }
+    }
+    if !missing.is_empty() {
+        eprintln!(
+            "错误：没有这些期：{}（请检查年份和期号）",
+            missing.join("、")
+        );
+        return Ok(ExitCode::from(EXIT_CONTENT_ERRORS));
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = jobs.len();
+    let failures = jianbao::pdf::print_all(&chromium, &jobs, args.jobs, &|job| {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        eprintln!("[{n}/{total}] {}", job.label);
+    });
+    // A second build links the issue pages to their new PDFs.
+    if let Some(code) = build_quietly(&root, &out)? {
+        return Ok(code);
+    }
+    for job in &jobs {
+        if !failures.iter().any(|(label, _)| label == &job.label) {
+            println!("已生成：{}", job.pdf.display());
+        }
+    }
+    if failures.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for (label, err) in &failures {
+            eprintln!("错误：{label} 未能印成 PDF：{err:#}");
+        }
+        eprintln!(
+            "{} 期未能生成 PDF，其余 {} 期已生成。",
+            failures.len(),
+            total - failures.len()
+        );
+        Ok(ExitCode::from(EXIT_FAILURE))
+    }
 }

@@ -72,6 +72,13 @@ impl Staging {
                     .write_all(text.as_bytes())
                     .with_context(|| format!("无法写入 {}", target.display()))?;
             }
+            Contents::Keep(source) => {
+                if fs::hard_link(source, &target).is_err() {
+                    fs::copy(source, &target).with_context(|| {
+                        format!("无法把 {} 复制到 {}", source.display(), target.display())
+                    })?;
+                }
+            }
             Contents::Bytes(bytes) => {
                 fs::write(&target, bytes)
                     .with_context(|| format!("无法写入 {}", target.display()))?;

@@ -76,16 +76,44 @@ pub fn render(
     base_path: Option<&str>,
     with_search: bool,
 ) -> Result<Rendered, Diagnostics> {
+    render_over(root, archive, base_path, with_search, None)
+}
+
+/// Renders with the previous output in view: an issue's PDF made from a
+/// print page that has not changed is kept, and its page links to it.
+pub fn render_over(
+    root: &Path,
+    archive: &Archive,
+    base_path: Option<&str>,
+    with_search: bool,
+    previous: Option<&Path>,
+) -> Result<Rendered, Diagnostics> {
     let theme = Theme::load(root, &archive.config.theme).map_err(to_diagnostics)?;
     let base = base_path
         .map(String::from)
         .unwrap_or_else(|| archive.config.base_path());
     let links = Links::new(base, archive.config.absolute_prefix());
+    let renderer = Renderer::new(archive, &theme, &links);
+    let kept = previous
+        .map(|out| kept_pdfs(&renderer, archive, out))
+        .unwrap_or_default();
+    let renderer = renderer.with_pdfs(kept.iter().map(|(index, _)| *index).collect());
     let (pages, search) = rayon::join(
-        || Renderer::new(archive, &theme, &links).render_all(),
+        || renderer.render_all(),
         || with_search.then(|| search::indexer::build(archive, &links)),
     );
     let mut files = pages.map_err(to_diagnostics)?;
+    for (index, pdf) in kept {
+        let issue = &archive.issues[index];
+        files.push(OutputFile {
+            path: format!(
+                "{}{}",
+                issue.path(),
+                crate::pdf::file_name(issue.year, issue.number)
+            ),
+            contents: crate::render::Contents::Keep(pdf),
+        });
+    }
     if let Some(search) = &search {
         files.extend(search::files::to_files(search, &build_id()));
     }
@@ -93,6 +121,26 @@ pub fn render(
         files,
         search: search.unwrap_or_default(),
     })
+}
+
+/// Issues whose PDF in the previous output was printed from exactly the
+/// print page this build makes.
+fn kept_pdfs(renderer: &Renderer, archive: &Archive, out: &Path) -> Vec<(usize, PathBuf)> {
+    archive
+        .issues
+        .iter()
+        .enumerate()
+        .filter_map(|(index, issue)| {
+            let folder = out.join(issue.path());
+            let pdf = folder.join(crate::pdf::file_name(issue.year, issue.number));
+            if !pdf.is_file() {
+                return None;
+            }
+            let old = std::fs::read_to_string(folder.join("print.html")).ok()?;
+            let new = renderer.print_page(index).ok()?;
+            (old == new).then_some((index, pdf))
+        })
+        .collect()
 }
 
 /// Different for every build, so caches and `jianbao search` can tell.
@@ -138,11 +186,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildSum
 
     progress("渲染页面");
     let render_started = Instant::now();
-    let files = match render(
+    let files = match render_over(
         &options.root,
         &archive,
         options.base_path.as_deref(),
         options.search_index,
+        Some(&options.out),
     ) {
         Ok(rendered) => rendered.files,
         Err(mut problems) => {

@@ -31,6 +31,9 @@ pub enum Contents {
     Text(String),
     Bytes(Vec<u8>),
     Copy(Origin),
+    /// A file of the previous output kept as it is (a PDF): hard-linked
+    /// when the file system allows, copied otherwise.
+    Keep(std::path::PathBuf),
 }
 
 /// A page to render: which template, at which path, with which data.
@@ -58,6 +61,8 @@ pub struct Renderer<'a> {
     site: views::SiteView,
     taxonomies: Taxonomies,
     postings: HashMap<&'a str, Vec<usize>>,
+    /// Issues whose PDF is in the output: their pages link to it.
+    pdfs: std::collections::HashSet<usize>,
 }
 
 impl<'a> Renderer<'a> {
@@ -73,6 +78,22 @@ impl<'a> Renderer<'a> {
             views,
             taxonomies,
             postings,
+            pdfs: Default::default(),
+        }
+    }
+
+    /// Marks the issues whose PDF the output will hold.
+    pub fn with_pdfs(mut self, pdfs: std::collections::HashSet<usize>) -> Self {
+        self.pdfs = pdfs;
+        self
+    }
+
+    /// One issue's print page, alone: to tell whether a PDF made from the
+    /// previous one still matches.
+    pub fn print_page(&self, index: usize) -> Result<String, Diagnostic> {
+        match self.render_job(&Job::Print(index))?.contents {
+            Contents::Text(text) => Ok(text),
+            _ => unreachable!("pages are text"),
         }
     }
 
@@ -186,7 +207,14 @@ impl<'a> Renderer<'a> {
             }
             Job::Issue(index) | Job::Print(index) => {
                 let issue = &archive.issues[*index];
-                let view = self.views.issue(*index, None);
+                let pdf_url = self.pdfs.contains(index).then(|| {
+                    self.links.href(&format!(
+                        "{}{}",
+                        issue.path(),
+                        crate::pdf::file_name(issue.year, issue.number)
+                    ))
+                });
+                let view = self.views.issue(*index, pdf_url);
                 context.insert("issue", &view);
                 context.insert("page_title", &view.link.label);
                 match job {
