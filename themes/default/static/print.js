@@ -13,7 +13,8 @@
     var block = document.getElementById('distribution');
     if (!sheet || !spacer || !block) return;
     document.body.appendChild(block);
-    sheet.style.minHeight = '';
+    sheet.style.removeProperty('--screen-height');
+    sheet.style.removeProperty('--print-height');
     spacer.style.flex = '';
     block.style.marginTop = '';
     block.classList.remove('alone');
@@ -22,6 +23,7 @@
     // A title never ends a page: a report whose title would fill a page's
     // last lines starts on the next page (a forced break in print; on screen
     // a margin stands in for it, so the measure below sees the same lines).
+    var pushed = 0;
     Array.prototype.forEach.call(sheet.querySelectorAll('.report'), function (report) {
       report.style.removeProperty('--push');
       report.style.breakBefore = '';
@@ -34,6 +36,7 @@
       if (onPage !== 0 && onPage + lines + 2 > LINES) {
         report.style.breakBefore = 'page';
         report.style.setProperty('--push', (LINES - onPage) * line + 'px');
+        pushed += (LINES - onPage) * line;
       }
     });
     var used = Math.round(sheet.getBoundingClientRect().height / line);
@@ -50,7 +53,11 @@
       sheet.appendChild(block);
       // Every page but the last holds 22 grid lines (its last 0.6 mm stays
       // empty); the last one ends at the foot of the 225 mm type area.
-      sheet.style.minHeight = 'calc(' + ((pages - 1) * LINES * line) + 'px + 224mm)';
+      // In print the forced breaks stand where the screen has margins: the
+      // column is shorter by those margins before it is cut into pages.
+      var height = (pages - 1) * LINES * line;
+      sheet.style.setProperty('--screen-height', 'calc(' + height + 'px + 224mm)');
+      sheet.style.setProperty('--print-height', 'calc(' + (height - pushed) + 'px + 224mm)');
       spacer.style.flex = '1 0 0';
     } else {
       // A page of its own, unnumbered (@page bare), the block at its foot.
