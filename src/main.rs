@@ -419,8 +419,8 @@ fn search(
             return Ok(code);
         }
     }
-    let (_, index) = jianbao::search::files::load(&out.join("search"))?;
-    let results = jianbao::search::engine::search(&index, query, &params.filters(), offset, limit);
+    let index = jianbao::serve::Searchable::load(&out)?;
+    let results = index.search(query, &params.filters(), offset, limit);
     if json {
         println!("{}", serde_json::to_string_pretty(&results)?);
         return Ok(ExitCode::SUCCESS);
@@ -510,7 +510,7 @@ fn serve(
         }
         Err(err) => return Ok(report_error(&err)),
     }
-    let (_, index) = jianbao::search::files::load(&out.join("search"))?;
+    let index = jianbao::serve::Searchable::load(&out)?;
     let state = std::sync::Arc::new(jianbao::serve::ServerState {
         out,
         index: std::sync::RwLock::new(std::sync::Arc::new(index)),

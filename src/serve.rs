@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::search::data::IndexData;
 use crate::search::engine::{self, Filters};
+use crate::search::exact::ExactIndex;
 
 /// Longest request path or query string accepted.
 const MAX_URI_BYTES: usize = 8 * 1024;
@@ -24,7 +25,55 @@ const MAX_LIMIT: usize = 100;
 
 pub struct ServerState {
     pub out: PathBuf,
-    pub index: RwLock<Arc<IndexData>>,
+    pub index: RwLock<Arc<Searchable>>,
+}
+
+/// What `/api/search` answers from: the index data and its tantivy matcher.
+pub struct Searchable {
+    pub data: IndexData,
+    pub exact: Option<ExactIndex>,
+}
+
+/// `<parent>/.<name>.tantivy` for the output folder `<parent>/<name>`:
+/// beside the site, never published.
+pub fn tantivy_dir(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    out.parent()
+        .unwrap_or(Path::new("."))
+        .join(format!(".{name}.tantivy"))
+}
+
+impl Searchable {
+    /// Loads a built site's index (`<out>/search`) and its tantivy index,
+    /// kept beside the output folder and made anew when the site changed.
+    pub fn load(out: &Path) -> Result<Searchable> {
+        let (meta, data) = crate::search::files::load(&out.join(crate::search::files::DIR))?;
+        let exact = ExactIndex::open_or_build(&tantivy_dir(out), &meta.build, &data)?;
+        Ok(Searchable {
+            data,
+            exact: Some(exact),
+        })
+    }
+
+    pub fn search(
+        &self,
+        query: &str,
+        filters: &Filters,
+        offset: usize,
+        limit: usize,
+    ) -> engine::Results {
+        engine::search(
+            &self.data,
+            self.exact.as_ref(),
+            query,
+            filters,
+            offset,
+            limit,
+        )
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -105,10 +154,8 @@ async fn search_api(State(state): State<Arc<ServerState>>, request: Request<Body
     let index = state.index.read().expect("index lock").clone();
     let query = params.q.clone().unwrap_or_default();
     let filters = params.filters();
-    let results = tokio::task::spawn_blocking(move || {
-        engine::search(&index, &query, &filters, offset, limit)
-    })
-    .await;
+    let results =
+        tokio::task::spawn_blocking(move || index.search(&query, &filters, offset, limit)).await;
     match results {
         Ok(results) => json(StatusCode::OK, &results),
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "检索出错"),

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::data::*;
+use super::exact::ExactIndex;
 use super::indexer::cover_offsets;
 use super::normalize::query_terms;
 use super::snippet;
@@ -147,8 +148,12 @@ fn score_key(score: f64) -> i64 {
     (score * 1e6).round() as i64
 }
 
+/// Evaluates a query. With `exact`, the set of matching reports comes from
+/// tantivy (the server and the command line); without, from the same
+/// bigram data the static site's script reads. Ranking is the same.
 pub fn search(
     index: &IndexData,
+    exact: Option<&ExactIndex>,
     query: &str,
     filters: &Filters,
     offset: usize,
@@ -170,11 +175,17 @@ pub fn search(
     // Rarest first makes the intersection cheap.
     let mut order: Vec<usize> = (0..terms.len()).collect();
     order.sort_by_key(|&i| matches[i].len());
-    let mut candidates: Vec<u32> = matches[order[0]].iter().map(|o| o.doc).collect();
-    for &i in &order[1..] {
-        let docs: HashSet<u32> = matches[i].iter().map(|o| o.doc).collect();
-        candidates.retain(|d| docs.contains(d));
-    }
+    let mut candidates: Vec<u32> = match exact.map(|e| e.documents_with_all(&terms)) {
+        Some(Ok(docs)) => docs,
+        _ => {
+            let mut docs: Vec<u32> = matches[order[0]].iter().map(|o| o.doc).collect();
+            for &i in &order[1..] {
+                let found: HashSet<u32> = matches[i].iter().map(|o| o.doc).collect();
+                docs.retain(|d| found.contains(d));
+            }
+            docs
+        }
+    };
     if let Some(allowed) = &allowed {
         candidates.retain(|d| allowed.contains(d));
     }
@@ -193,6 +204,9 @@ pub fn search(
         .drain(..)
         .map(|list| list.into_iter().map(|o| (o.doc, o)).collect())
         .collect();
+    // Both matchers are exact, so they agree; a report one of them missed
+    // is left out rather than ranked on made-up counts.
+    candidates.retain(|doc| lookups.iter().all(|l| l.contains_key(doc)));
     let idfs: Vec<f64> = lookups.iter().map(|l| idf(documents, l.len())).collect();
     let mut ranked: Vec<(usize, i64, u32)> = candidates
         .iter()

@@ -5,6 +5,7 @@
 
 pub mod data;
 pub mod engine;
+pub mod exact;
 pub mod files;
 pub mod indexer;
 pub mod normalize;
