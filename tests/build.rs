@@ -207,7 +207,8 @@ fn raw_html_is_made_harmless_and_formatting_survives() {
             );
         }
         // Reading needs no script: only search and the print layout use one.
-        if file.ends_with(".html") && !file.starts_with("search/") && !file.ends_with("print.html") {
+        if file.ends_with(".html") && !file.starts_with("search/") && !file.ends_with("print.html")
+        {
             assert!(!text.contains("<script"), "{file} has a script");
         }
     }
