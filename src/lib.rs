@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod output;
 pub mod pdf;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;

@@ -74,6 +74,14 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[
         "search.js",
         include_bytes!("../../themes/default/static/search.js"),
     ),
+    (
+        "print.css",
+        include_bytes!("../../themes/default/static/print.css"),
+    ),
+    (
+        "print.js",
+        include_bytes!("../../themes/default/static/print.js"),
+    ),
 ];
 
 /// Where a file of the site comes from.
@@ -268,4 +276,52 @@ pub fn first_line(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text.lines().take(6).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file added to the default theme but not embedded would work only
+    /// in sites that carry a copy of the theme.
+    #[test]
+    fn every_file_of_the_default_theme_is_embedded() {
+        let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        for entry in walkdir::WalkDir::new(theme.join("templates"))
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_file() {
+                let name = entry
+                    .path()
+                    .strip_prefix(theme.join("templates"))
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                assert!(
+                    BUILTIN_TEMPLATES.iter().any(|(n, _)| *n == name),
+                    "template {name} is not embedded"
+                );
+            }
+        }
+        for entry in walkdir::WalkDir::new(theme.join("static"))
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_file() {
+                let name = entry
+                    .path()
+                    .strip_prefix(theme.join("static"))
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let embedded = BUILTIN_STATIC.iter().find(|(n, _)| *n == name);
+                let bytes = std::fs::read(entry.path()).unwrap();
+                assert!(
+                    embedded.is_some_and(|(_, b)| *b == bytes.as_slice()),
+                    "static file {name} is not embedded"
+                );
+            }
+        }
+    }
 }
