@@ -138,6 +138,16 @@ enum Command {
         override_usage = "jianbao pdf [年/期号 ...] [--all] [选项]"
     )]
     Pdf(PdfArgs),
+    /// 新建网站：在一个新文件夹中建立 site.toml、示例的一期和模板覆盖目录
+    #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项", override_usage = "jianbao init <文件夹>")]
+    Init {
+        /// 新网站的文件夹（须不存在或为空）
+        #[arg(value_name = "文件夹")]
+        dir: PathBuf,
+    },
+    /// 新建一期或一篇报告
+    #[command(subcommand, help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", override_usage = "jianbao new <issue|report> [选项]")]
+    New(NewCommand),
     /// 本地预览：构建网站，在本机端口上提供网页和检索接口（/api/search）
     #[command(
         help_template = HELP_TEMPLATE,
@@ -170,6 +180,40 @@ enum Command {
         /// 同时发布草稿
         #[arg(long)]
         drafts: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// 新建下一期：建立期号文件夹和填好的 _issue.md
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "jianbao new issue [选项]")]
+    Issue {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 年份（默认：出版日期所在的年份）
+        #[arg(long, value_name = "年份")]
+        year: Option<i32>,
+        /// 期号（默认：这一年已有的最大期号加一）
+        #[arg(long, value_name = "期号")]
+        number: Option<u32>,
+        /// 出版日期，如 2024-07-15（默认：今天）
+        #[arg(long, value_name = "日期")]
+        date: Option<String>,
+    },
+    /// 新建报告：填好元数据的 .md 文件，放在指定的期或草稿中
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "jianbao new report <县区> [选项]")]
+    Report {
+        /// 县区，如 新蔡县、安阳市北关区
+        #[arg(value_name = "县区")]
+        county: String,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 放进哪一期，写作 年/期号，如 2024/27（默认：放进草稿 content/drafts/）
+        #[arg(long, value_name = "年/期号")]
+        issue: Option<String>,
+        /// 标题
+        #[arg(long, value_name = "标题")]
+        title: Option<String>,
     },
 }
 
@@ -241,6 +285,8 @@ fn main() -> ExitCode {
             search(site.root, out, &query, json, limit, offset, &params)
         }
         Command::Pdf(args) => pdf(args),
+        Command::Init { dir } => init(&dir),
+        Command::New(command) => new(command),
         Command::Serve {
             site,
             out,
@@ -603,4 +649,72 @@ fn pdf(args: PdfArgs) -> anyhow::Result<ExitCode> {
         );
         Ok(ExitCode::from(EXIT_FAILURE))
     }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn init(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let written = jianbao::scaffold::init(dir, today())?;
+    println!("已新建网站：{}", dir.display());
+    for path in written {
+        println!("  {}", path.display());
+    }
+    println!(
+        "接下来：cd {} && jianbao serve，然后在浏览器中打开 http://127.0.0.1:1111/",
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new(command: NewCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        NewCommand::Issue {
+            site,
+            year,
+            number,
+            date,
+        } => {
+            let date = match date {
+                Some(text) => match jianbao::text::parse_date(&text) {
+                    Some(date) => Some(date),
+                    None => {
+                        eprintln!("错误：日期“{text}”无法识别，请写成 YYYY-MM-DD，如 2024-07-15");
+                        return Ok(ExitCode::from(EXIT_USAGE));
+                    }
+                },
+                None => None,
+            };
+            let path = jianbao::scaffold::new_issue(&site.root, year, number, date, today())?;
+            println!("已新建：{}", path.display());
+            println!("请在同一文件夹中加入报告：jianbao new report <县区> --issue <年/期号>");
+        }
+        NewCommand::Report {
+            county,
+            site,
+            issue,
+            title,
+        } => {
+            let issue = match issue.as_deref() {
+                Some(spec) => match spec
+                    .split_once('/')
+                    .and_then(|(y, n)| Some((y.trim().parse().ok()?, n.trim().parse().ok()?)))
+                {
+                    Some(issue) => Some(issue),
+                    None => {
+                        eprintln!("错误：“{spec}”不是期号，请写成 年/期号，如 2024/27");
+                        return Ok(ExitCode::from(EXIT_USAGE));
+                    }
+                },
+                None => None,
+            };
+            let path = jianbao::scaffold::new_report(&site.root, &county, issue, title.as_deref())?;
+            println!("已新建：{}", path.display());
+            if jianbao::scaffold::guess_supplier(&county).is_none() {
+                println!("注意：县区“{county}”不在河南省行政区划名录中，供稿单位请自己填写。");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

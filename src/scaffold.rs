@@ -81,7 +81,8 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
         ),
         (dir.join(CONTENT_DIR).join(DRAFTS_DIR).join(".keep"), String::new()),
         (dir.join("templates").join("说明.txt"), OVERRIDES_README.to_string()),
-        (dir.join("static").join("说明.txt"), STATIC_README.to_string()),
+        // A leading dot keeps the note out of the published site.
+        (dir.join("static").join(".说明.txt"), STATIC_README.to_string()),
     ];
     let _ = config;
     let mut written = Vec::new();
