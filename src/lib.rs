@@ -6,6 +6,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod keywords;
+pub mod live;
 pub mod markdown;
 pub mod output;
 pub mod pdf;

@@ -549,18 +549,26 @@ fn serve(
         base_path: Some("/".into()),
         search_index: true,
     };
-    match site::build(&options, &|_| {}) {
+    let first_error = match site::build(&options, &|_| {}) {
         Ok(summary) => {
             print_diagnostics(&summary.diagnostics);
             println!("{}", summary.line());
+            None
+        }
+        // With a previous site to show, a broken file does not stop the
+        // preview: the old pages are served under the error overlay.
+        Err(err) if out.join("search").join("meta.json").is_file() => {
+            report_error(&err);
+            Some(jianbao::live::error_text(&err))
         }
         Err(err) => return Ok(report_error(&err)),
-    }
+    };
     let index = jianbao::serve::Searchable::load(&out)?;
-    let state = std::sync::Arc::new(jianbao::serve::ServerState {
-        out,
-        index: std::sync::RwLock::new(std::sync::Arc::new(index)),
-    });
+    let state = std::sync::Arc::new(jianbao::serve::ServerState::new(out.clone(), index));
+    if first_error.is_some() {
+        *state.error.write().expect("error lock") = first_error;
+    }
+    jianbao::live::watch(state.clone(), options.clone())?;
     jianbao::serve::run(state, address, |bound| {
         println!("网站已就绪：http://{bound}/ （检索接口：http://{bound}/api/search?q=…；按 Ctrl+C 停止）");
     })?;

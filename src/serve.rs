@@ -8,6 +8,7 @@ use std::sync::{Arc, RwLock};
 
 use anyhow::{Context, Result};
 use axum::body::Body;
+use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,6 +27,60 @@ const MAX_LIMIT: usize = 100;
 pub struct ServerState {
     pub out: PathBuf,
     pub index: RwLock<Arc<Searchable>>,
+    /// The errors of the last failed rebuild, shown over every page.
+    pub error: RwLock<Option<String>>,
+    /// Tells open tabs to reload.
+    pub reload: tokio::sync::broadcast::Sender<()>,
+    /// Pages get the live-reload script (the preview server, not tests of
+    /// the plain static files).
+    pub live: bool,
+}
+
+impl ServerState {
+    pub fn new(out: PathBuf, index: Searchable) -> ServerState {
+        ServerState {
+            out,
+            index: RwLock::new(Arc::new(index)),
+            error: RwLock::new(None),
+            reload: tokio::sync::broadcast::channel(16).0,
+            live: true,
+        }
+    }
+
+    pub fn notify_reload(&self) {
+        self.reload.send(()).ok();
+    }
+}
+
+/// Path of the live-reload WebSocket.
+pub const LIVE_PATH: &str = "/__jianbao/live";
+
+const LIVE_SCRIPT: &str = "<script>(function(){function c(){var s=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+'/__jianbao/live');s.onmessage=function(){location.reload();};s.onclose=function(){setTimeout(c,1000);};}c();})();</script>";
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The live-reload script, and the error overlay while the last rebuild
+/// failed, put before `</body>`.
+fn inject(page: Vec<u8>, error: Option<&str>) -> Vec<u8> {
+    let Ok(text) = String::from_utf8(page.clone()) else {
+        return page;
+    };
+    let mut extra = String::from(LIVE_SCRIPT);
+    if let Some(error) = error {
+        extra.push_str(&format!(
+            "<div id=\"jianbao-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(30,0,0,.92);color:#fff;padding:2em;font:16px/1.6 sans-serif\"><h2 style=\"color:#ffb4b4;margin-top:0\">构建失败：网页显示的是上一次成功的结果</h2><p>请按下面的提示改正，保存后会自动重新构建。</p><pre style=\"white-space:pre-wrap;font:15px/1.6 monospace\">{}</pre></div>",
+            escape_html(error)
+        ));
+    }
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{extra}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{extra}").into_bytes(),
+    }
 }
 
 /// What `/api/search` answers from: the index data and its tantivy matcher.
@@ -129,8 +184,20 @@ impl SearchParams {
 pub fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         .route("/api/search", get(search_api))
+        .route(LIVE_PATH, get(live_socket))
         .fallback(static_file)
         .with_state(state)
+}
+
+async fn live_socket(State(state): State<Arc<ServerState>>, upgrade: WebSocketUpgrade) -> Response {
+    let mut reload = state.reload.subscribe();
+    upgrade.on_upgrade(move |mut socket| async move {
+        while reload.recv().await.is_ok() {
+            if socket.send(Message::Text("reload".into())).await.is_err() {
+                break;
+            }
+        }
+    })
 }
 
 async fn search_api(State(state): State<Arc<ServerState>>, request: Request<Body>) -> Response {
@@ -244,6 +311,12 @@ async fn static_file(State(state): State<Arc<ServerState>>, request: Request<Bod
     };
     match tokio::fs::read(&path).await {
         Ok(bytes) => {
+            let bytes = if content_type(&path).starts_with("text/html") && state.live {
+                let error = state.error.read().expect("error lock").clone();
+                inject(bytes, error.as_deref())
+            } else {
+                bytes
+            };
             let mut response = (StatusCode::OK, bytes).into_response();
             response.headers_mut().insert(
                 header::CONTENT_TYPE,

@@ -1,0 +1,208 @@
+//! `jianbao serve` as an editor uses it: edits are rebuilt and served, a
+//! broken file keeps the last good pages under an error overlay until it is
+//! fixed, open tabs reload by themselves, and requests that try to leave
+//! the output folder are refused.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_jianbao");
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    dir
+}
+
+fn serve(site: &Path) -> (Running, u16) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let port = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (Running(child), port)
+}
+
+fn get(port: u16, target: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).to_string();
+    let status = response
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (
+        status,
+        response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default(),
+    )
+}
+
+fn wait_for(port: u16, target: &str, what: &str, condition: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let (_, body) = get(port, target);
+        if condition(&body) {
+            return body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+const REPORT: &str = "content/2023/44/01-beiguan.md";
+const PAGE: &str = "/2023/44/01-beiguan/";
+
+#[test]
+fn edits_are_served_and_a_broken_file_shows_an_overlay_over_the_last_good_site() {
+    let site = copy_fixture("search");
+    let (_server, port) = serve(site.path());
+    let page = wait_for(port, PAGE, "the first build", |b| {
+        b.contains("建好代表联络站")
+    });
+    assert!(
+        page.contains("/__jianbao/live"),
+        "pages carry the live-reload script"
+    );
+    assert!(!page.contains("jianbao-error"));
+
+    let path = site.path().join(REPORT);
+    let source = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, source.replace("建好代表联络站", "用好代表联络站")).unwrap();
+    wait_for(port, PAGE, "the edit", |b| b.contains("用好代表联络站"));
+    wait_for(
+        port,
+        "/api/search?q=%E7%94%A8%E5%A5%BD",
+        "the search index to follow the edit",
+        |b| b.contains("01-beiguan"),
+    );
+
+    // Front matter left open: the old page stays, the overlay says why.
+    std::fs::write(&path, "---\nissue: 44\ncounty: 安阳北关区\n\n正文").unwrap();
+    let broken = wait_for(port, PAGE, "the overlay", |b| b.contains("jianbao-error"));
+    assert!(
+        broken.contains("用好代表联络站"),
+        "the last good page is still served"
+    );
+    assert!(
+        broken.contains("content/2023/44/01-beiguan.md:1:"),
+        "the overlay names file and line"
+    );
+    assert!(
+        broken.contains("元数据块没有结束"),
+        "the overlay says what is wrong in Chinese"
+    );
+    let (_, other) = get(port, "/");
+    assert!(
+        other.contains("jianbao-error"),
+        "every page shows the overlay"
+    );
+
+    std::fs::write(&path, source.replace("建好代表联络站", "管好代表联络站")).unwrap();
+    let fixed = wait_for(port, PAGE, "the fix", |b| b.contains("管好代表联络站"));
+    assert!(
+        !fixed.contains("jianbao-error"),
+        "fixing the file clears the overlay"
+    );
+}
+
+#[test]
+fn an_open_tab_reloads_after_a_rebuild() {
+    let site = copy_fixture("search");
+    let (_server, port) = serve(site.path());
+    wait_for(port, PAGE, "the first build", |b| {
+        b.contains("建好代表联络站")
+    });
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("headless Chromium is needed (.ci/run installs it)");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/reload_tab.mjs");
+    let mut tab = Command::new("node")
+        .args(["--experimental-websocket", "--no-warnings"])
+        .arg(&script)
+        .arg(chromium)
+        .arg(format!("http://127.0.0.1:{port}{PAGE}"))
+        .arg("重新加载测试")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node is installed");
+    let mut lines = BufReader::new(tab.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().unwrap().unwrap(), "ready");
+    let path = site.path().join(REPORT);
+    let source = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, source.replace("建好代表联络站", "重新加载测试")).unwrap();
+    let outcome = lines.next().unwrap().unwrap();
+    tab.wait().ok();
+    assert!(outcome.starts_with("reloaded"), "{outcome}");
+    assert!(
+        outcome.contains("重新加载测试"),
+        "the reloaded tab shows the edit: {outcome}"
+    );
+}
+
+#[test]
+fn requests_that_leave_the_output_are_refused() {
+    let site = copy_fixture("search");
+    let (_server, port) = serve(site.path());
+    wait_for(port, "/", "the first build", |b| b.contains("代表工作"));
+    for target in [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/2023/..%2F..%2Fsite.toml",
+        "/%2F..%2Fsite.toml",
+    ] {
+        let (status, body) = get(port, target);
+        assert!((400..500).contains(&status), "{target}: {status}");
+        assert!(!body.contains("base_url"), "{target} leaked site.toml");
+    }
+    let (status, _) = get(port, "/no/such/page/");
+    assert_eq!(status, 404);
+}
