@@ -209,8 +209,8 @@ enum NewCommand {
         #[command(flatten)]
         site: SiteArgs,
         /// 放进哪一期，写作 年/期号，如 2024/27（默认：放进草稿 content/drafts/）
-        #[arg(long, value_name = "年/期号")]
-        issue: Option<String>,
+        #[arg(long, value_name = "年/期号", value_parser = issue_spec)]
+        issue: Option<(i32, u32)>,
         /// 标题
         #[arg(long, value_name = "标题")]
         title: Option<String>,
@@ -220,8 +220,8 @@ enum NewCommand {
 #[derive(Args)]
 struct PdfArgs {
     /// 要印成 PDF 的期，写作 年/期号，如 2024/27；可写多个
-    #[arg(value_name = "年/期号")]
-    issues: Vec<String>,
+    #[arg(value_name = "年/期号", value_parser = issue_spec)]
+    issues: Vec<(i32, u32)>,
     #[command(flatten)]
     site: SiteArgs,
     /// 网站输出文件夹（默认：<网站文件夹>/public）
@@ -238,6 +238,13 @@ struct PdfArgs {
         hide_default_value = true
     )]
     jobs: usize,
+}
+
+/// `2024/27` → (2024, 27), for `pdf` and `new report`.
+fn issue_spec(text: &str) -> Result<(i32, u32), String> {
+    text.split_once('/')
+        .and_then(|(y, n)| Some((y.trim().parse().ok()?, n.trim().parse().ok()?)))
+        .ok_or_else(|| format!("“{text}”不是期号，请写成 年/期号，如 2024/27"))
 }
 
 #[derive(Args)]
@@ -403,11 +410,13 @@ fn check(root: PathBuf, drafts: bool) -> anyhow::Result<ExitCode> {
     // check renders too, in memory only; with broken content it still
     // checks the templates' syntax.
     match &archive {
-        Some(archive) => {
-            if let Err(problems) = site::render(&root, archive, None, false) {
-                diagnostics.extend(problems);
-            }
-        }
+        Some(archive) => match site::render(&root, archive, None, false, &|_| Ok(())) {
+            Ok(_) => {}
+            Err(err) => match err.downcast::<ContentErrors>() {
+                Ok(ContentErrors(problems)) => diagnostics.extend(problems),
+                Err(other) => return Err(other),
+            },
+        },
         None => diagnostics.extend(site::check_templates(&root)),
     }
     print_diagnostics(&diagnostics);
@@ -593,18 +602,7 @@ fn pdf(args: PdfArgs) -> anyhow::Result<ExitCode> {
             archive.ok_or_else(|| anyhow::anyhow!("内容有错误，请先运行 jianbao check"))?;
         wanted.extend(archive.issues.iter().map(|i| (i.year, i.number)));
     }
-    for spec in &args.issues {
-        let parsed = spec
-            .split_once('/')
-            .and_then(|(y, n)| Some((y.trim().parse().ok()?, n.trim().parse().ok()?)));
-        match parsed {
-            Some(issue) => wanted.push(issue),
-            None => {
-                eprintln!("错误：“{spec}”不是期号，请写成 年/期号，如 2024/27");
-                return Ok(ExitCode::from(EXIT_USAGE));
-            }
-        }
-    }
+    wanted.extend(args.issues.iter().copied());
     wanted.sort_unstable();
     wanted.dedup();
     let mut jobs = Vec::new();
@@ -704,19 +702,6 @@ fn new(command: NewCommand) -> anyhow::Result<ExitCode> {
             issue,
             title,
         } => {
-            let issue = match issue.as_deref() {
-                Some(spec) => match spec
-                    .split_once('/')
-                    .and_then(|(y, n)| Some((y.trim().parse().ok()?, n.trim().parse().ok()?)))
-                {
-                    Some(issue) => Some(issue),
-                    None => {
-                        eprintln!("错误：“{spec}”不是期号，请写成 年/期号，如 2024/27");
-                        return Ok(ExitCode::from(EXIT_USAGE));
-                    }
-                },
-                None => None,
-            };
             let path = jianbao::scaffold::new_report(&site.root, &county, issue, title.as_deref())?;
             println!("已新建：{}", path.display());
             if jianbao::scaffold::guess_supplier(&county).is_none() {

@@ -55,7 +55,7 @@ impl Staging {
         files.par_iter().try_for_each(|file| self.write(file))
     }
 
-    fn write(&self, file: &OutputFile) -> Result<()> {
+    pub fn write(&self, file: &OutputFile) -> Result<()> {
         if file.path.split('/').any(|part| part == "..") || file.path.starts_with('/') {
             bail!("拒绝写出位置异常的文件：{}", file.path);
         }

@@ -12,8 +12,9 @@ use crate::diagnostics::{ContentErrors, Diagnostics};
 use crate::output::{self, Staging};
 use crate::render::links::Links;
 use crate::render::templates::Theme;
-use crate::render::{OutputFile, Renderer};
+use crate::render::{OutputFile, Renderer, Sink};
 use crate::search::{self, data::IndexData};
+use rayon::prelude::*;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -43,7 +44,7 @@ impl BuildSummary {
     /// One line for the end of a build.
     pub fn line(&self) -> String {
         format!(
-            "构建完成：{} 期，{} 篇报告，{} 个页面（共 {} 个文件），用时 {:.2} 秒（读取 {:.2}，渲染 {:.2}，写出 {:.2}）",
+            "构建完成：{} 期，{} 篇报告，{} 个页面（共 {} 个文件），用时 {:.2} 秒（读取 {:.2}，渲染并写出 {:.2}，替换 {:.2}）",
             self.issues,
             self.reports,
             self.pages,
@@ -62,21 +63,24 @@ pub fn load(root: &Path, drafts: bool) -> (Option<Archive>, Diagnostics) {
     content::load(root, LoadOptions { drafts })
 }
 
-/// The site in memory: its files, and the search index they include.
+/// What a render made: the paths of its files (handed to the sink), and
+/// the search index among them.
 pub struct Rendered {
-    pub files: Vec<OutputFile>,
+    pub paths: Vec<String>,
     pub search: IndexData,
 }
 
-/// Renders the whole site in memory: pages, feeds, static files and the
-/// search index are all renderers of one archive.
+/// Renders the whole site, handing every file to `sink`: pages, feeds,
+/// static files and the search index are all renderers of one archive.
+/// Template errors come back as `ContentErrors`.
 pub fn render(
     root: &Path,
     archive: &Archive,
     base_path: Option<&str>,
     with_search: bool,
-) -> Result<Rendered, Diagnostics> {
-    render_over(root, archive, base_path, with_search, None)
+    sink: &Sink,
+) -> Result<Rendered> {
+    render_over(root, archive, base_path, with_search, None, sink)
 }
 
 /// Renders with the previous output in view: an issue's PDF made from a
@@ -87,8 +91,10 @@ pub fn render_over(
     base_path: Option<&str>,
     with_search: bool,
     previous: Option<&Path>,
-) -> Result<Rendered, Diagnostics> {
-    let theme = Theme::load(root, &archive.config.theme).map_err(to_diagnostics)?;
+    sink: &Sink,
+) -> Result<Rendered> {
+    let theme = Theme::load(root, &archive.config.theme)
+        .map_err(|problems| ContentErrors(to_diagnostics(problems)))?;
     let base = base_path
         .map(String::from)
         .unwrap_or_else(|| archive.config.base_path());
@@ -99,28 +105,42 @@ pub fn render_over(
         .unwrap_or_default();
     let renderer = renderer.with_pdfs(kept.iter().map(|(index, _)| *index).collect());
     let (pages, search) = rayon::join(
-        || renderer.render_all(),
-        || with_search.then(|| search::indexer::build(archive, &links)),
+        || renderer.render_all(sink),
+        || {
+            with_search.then(|| {
+                let search = search::indexer::build(archive, &links);
+                let files = search::files::to_files(&search, &build_id());
+                let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+                files
+                    .into_par_iter()
+                    .try_for_each(sink)
+                    .map(|_| (search, paths))
+            })
+        },
     );
-    let mut files = pages.map_err(to_diagnostics)?;
+    let mut paths = pages?;
+    let search = match search {
+        Some(result) => {
+            let (search, search_paths) = result?;
+            paths.extend(search_paths);
+            search
+        }
+        None => IndexData::default(),
+    };
     for (index, pdf) in kept {
         let issue = &archive.issues[index];
-        files.push(OutputFile {
-            path: format!(
-                "{}{}",
-                issue.path(),
-                crate::pdf::file_name(issue.year, issue.number)
-            ),
+        let path = format!(
+            "{}{}",
+            issue.path(),
+            crate::pdf::file_name(issue.year, issue.number)
+        );
+        paths.push(path.clone());
+        sink(OutputFile {
+            path,
             contents: crate::render::Contents::Keep(pdf),
-        });
+        })?;
     }
-    if let Some(search) = &search {
-        files.extend(search::files::to_files(search, &build_id()));
-    }
-    Ok(Rendered {
-        files,
-        search: search.unwrap_or_default(),
-    })
+    Ok(Rendered { paths, search })
 }
 
 /// Issues whose PDF in the previous output was printed from exactly the
@@ -184,35 +204,42 @@ pub fn build(options: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildSum
     };
     let load_time = started.elapsed();
 
-    progress("渲染页面");
+    progress("渲染并写出页面");
     let render_started = Instant::now();
-    let files = match render_over(
+    let staging = Staging::create(&options.out)?;
+    let rendered = match render_over(
         &options.root,
         &archive,
         options.base_path.as_deref(),
         options.search_index,
         Some(&options.out),
+        &|file| staging.write(&file),
     ) {
-        Ok(rendered) => rendered.files,
-        Err(mut problems) => {
-            problems.extend(diagnostics);
-            return Err(ContentErrors(problems).into());
+        Ok(rendered) => rendered,
+        Err(err) => {
+            // The staging folder goes with `staging`: the old output stays.
+            return Err(match err.downcast::<ContentErrors>() {
+                Ok(ContentErrors(mut problems)) => {
+                    problems.extend(diagnostics);
+                    ContentErrors(problems).into()
+                }
+                Err(other) => other,
+            });
         }
     };
     let render_time = render_started.elapsed();
 
-    progress("写出网站");
+    progress("替换原有输出");
     let write_started = Instant::now();
-    let staging = Staging::create(&options.out)?;
-    staging.write_all(&files)?;
     staging.commit()?;
     let write_time = write_started.elapsed();
+    let paths = rendered.paths;
 
     Ok(BuildSummary {
         issues: archive.issues.len(),
         reports: archive.reports.len(),
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
+        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+        files: paths.len(),
         load: load_time,
         render: render_time,
         write: write_time,

@@ -21,6 +21,23 @@ use taxonomy::{Taxonomies, TermPage};
 use templates::{Origin, Theme};
 use views::{IssueLink, ReportLink, ReportView, ViewBuilder};
 
+/// Where rendered files go: the staging folder of a build, or nowhere for
+/// `check`.
+pub type Sink<'s> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 's;
+
+enum Failure {
+    Template(Diagnostic),
+    Io(anyhow::Error),
+}
+
+fn content_errors(problems: Vec<Diagnostic>) -> anyhow::Error {
+    let mut diagnostics = crate::diagnostics::Diagnostics::default();
+    for problem in problems {
+        diagnostics.push(problem);
+    }
+    crate::diagnostics::ContentErrors(diagnostics).into()
+}
+
 /// One file of the output, by its path relative to the output root.
 pub struct OutputFile {
     pub path: String,
@@ -97,40 +114,50 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Every file of the site. Template errors are collected, not thrown.
-    pub fn render_all(&self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    /// Every file of the site, each handed to `sink` as soon as it is
+    /// made (so writing overlaps rendering and the pages are never all in
+    /// memory at once). Returns the paths made. Template errors are
+    /// collected and returned together as `ContentErrors`.
+    pub fn render_all(&self, sink: &Sink) -> anyhow::Result<Vec<String>> {
         let jobs = self.jobs();
-        let results: Vec<Result<OutputFile, Diagnostic>> =
-            jobs.par_iter().map(|job| self.render_job(job)).collect();
-        let mut files = Vec::with_capacity(
-            results.len() + self.theme.static_files.len() + self.archive.assets.len(),
+        let results: Vec<Result<String, Failure>> = jobs
+            .par_iter()
+            .map(|job| {
+                let file = self.render_job(job).map_err(Failure::Template)?;
+                let path = file.path.clone();
+                sink(file).map_err(Failure::Io)?;
+                Ok(path)
+            })
+            .collect();
+        let mut paths = Vec::with_capacity(
+            results.len() + self.theme.static_files.len() + self.archive.assets.len() + 1,
         );
-        let mut problems = Vec::new();
+        let mut problems: Vec<Diagnostic> = Vec::new();
         for result in results {
             match result {
-                Ok(file) => files.push(file),
-                Err(problem) => {
-                    if !problems
-                        .iter()
-                        .any(|p: &Diagnostic| p.message == problem.message)
-                    {
+                Ok(path) => paths.push(path),
+                Err(Failure::Io(err)) => return Err(err),
+                Err(Failure::Template(problem)) => {
+                    if !problems.iter().any(|p| p.message == problem.message) {
                         problems.push(problem)
                     }
                 }
             }
         }
         if !problems.is_empty() {
-            return Err(problems);
+            return Err(content_errors(problems));
         }
-        files.push(self.sitemap(&files)?);
+        let sitemap = self.sitemap(&paths).map_err(content_errors)?;
+        paths.push(sitemap.path.clone());
+        sink(sitemap)?;
         for (path, origin) in &self.theme.static_files {
-            files.push(OutputFile {
+            paths.push(path.clone());
+            sink(OutputFile {
                 path: path.clone(),
                 contents: Contents::Copy(origin.clone()),
-            });
+            })?;
         }
-        let generated: std::collections::HashSet<String> =
-            files.iter().map(|f| f.path.clone()).collect();
+        let generated: std::collections::HashSet<&String> = paths.iter().collect();
         let clashes: Vec<Diagnostic> = self
             .archive
             .assets
@@ -146,15 +173,16 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         if !clashes.is_empty() {
-            return Err(clashes);
+            return Err(content_errors(clashes));
         }
         for asset in &self.archive.assets {
-            files.push(OutputFile {
+            paths.push(asset.target.clone());
+            sink(OutputFile {
                 path: asset.target.clone(),
                 contents: Contents::Copy(Origin::File(asset.source.clone())),
-            });
+            })?;
         }
-        Ok(files)
+        Ok(paths)
     }
 
     fn jobs(&self) -> Vec<Job> {
@@ -473,12 +501,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn sitemap(&self, files: &[OutputFile]) -> Result<OutputFile, Vec<Diagnostic>> {
-        let mut urls: Vec<SitemapUrl> = files
+    fn sitemap(&self, paths: &[String]) -> Result<OutputFile, Vec<Diagnostic>> {
+        let mut urls: Vec<SitemapUrl> = paths
             .iter()
-            .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
-            .map(|f| SitemapUrl {
-                loc: self.links.absolute(f.path.trim_end_matches("index.html")),
+            .filter(|p| p.ends_with(".html") && *p != "404.html")
+            .map(|p| SitemapUrl {
+                loc: self.links.absolute(p.trim_end_matches("index.html")),
             })
             .collect();
         urls.sort_by(|a, b| a.loc.cmp(&b.loc));

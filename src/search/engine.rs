@@ -339,18 +339,6 @@ fn related(index: &IndexData, terms: &[Vec<char>], allowed: Option<&HashSet<u32>
     ranked
         .into_iter()
         .take(RELATED_LIMIT)
-        .map(|(_, doc)| {
-            let record = &index.records[doc as usize];
-            let zone_end = usize::from(index.rank[doc as usize].zone_end);
-            Hit {
-                path: record.path.clone(),
-                url: record.url.clone(),
-                title: record.title.clone(),
-                issue: record.issue.clone(),
-                date: record.date.clone(),
-                county: record.county.clone(),
-                snippet: snippet::make(&index.texts[doc as usize], &[], &[], zone_end),
-            }
-        })
+        .map(|(_, doc)| hit(index, doc, &[], &[]))
         .collect()
 }
