@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use notify::RecursiveMode;
+use notify::event::ModifyKind;
+use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use crate::diagnostics::ContentErrors;
@@ -123,8 +124,18 @@ pub fn watch(state: Arc<ServerState>, options: BuildOptions) -> Result<()> {
         let _keep = debouncer;
         while let Ok(result) = receiver.recv() {
             let Ok(events) = result else { continue };
+            // Reading files (the build itself reads every one) and touching
+            // their metadata are not edits.
             let paths: Vec<PathBuf> = events
                 .iter()
+                .filter(|e| {
+                    !matches!(
+                        e.kind,
+                        EventKind::Access(_)
+                            | EventKind::Modify(ModifyKind::Metadata(_))
+                            | EventKind::Other
+                    )
+                })
                 .flat_map(|e| e.paths.iter().cloned())
                 .filter(|p| relevant(&root, &out, &tantivy, p))
                 .collect();

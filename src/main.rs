@@ -477,7 +477,7 @@ fn search(
     let index = jianbao::serve::Searchable::load(&out)?;
     let results = index.search(query, &params.filters(), offset, limit);
     if json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
+        println!("{}", serde_json::to_string_pretty(&*results)?);
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(message) = &results.message {

@@ -87,6 +87,19 @@ fn inject(page: Vec<u8>, error: Option<&str>) -> Vec<u8> {
 pub struct Searchable {
     pub data: IndexData,
     pub exact: Option<ExactIndex>,
+    /// Recent answers: readers repeat the same few queries, and a query
+    /// matching thousands of reports costs milliseconds to rank. Dropped
+    /// with the whole `Searchable` when the site is rebuilt.
+    cache: std::sync::Mutex<ResultCache>,
+}
+
+/// How many answers the cache keeps.
+const CACHE_ENTRIES: usize = 1024;
+
+#[derive(Default)]
+struct ResultCache {
+    answers: std::collections::HashMap<String, Arc<engine::Results>>,
+    order: std::collections::VecDeque<String>,
 }
 
 /// `<parent>/.<name>.tantivy` for the output folder `<parent>/<name>`:
@@ -110,6 +123,7 @@ impl Searchable {
         Ok(Searchable {
             data,
             exact: Some(exact),
+            cache: Default::default(),
         })
     }
 
@@ -119,15 +133,29 @@ impl Searchable {
         filters: &Filters,
         offset: usize,
         limit: usize,
-    ) -> engine::Results {
-        engine::search(
+    ) -> Arc<engine::Results> {
+        let key = format!("{query}\u{1}{filters:?}\u{1}{offset}\u{1}{limit}");
+        if let Some(answer) = self.cache.lock().expect("cache lock").answers.get(&key) {
+            return answer.clone();
+        }
+        let answer = Arc::new(engine::search(
             &self.data,
             self.exact.as_ref(),
             query,
             filters,
             offset,
             limit,
-        )
+        ));
+        let mut cache = self.cache.lock().expect("cache lock");
+        if cache.answers.insert(key.clone(), answer.clone()).is_none() {
+            cache.order.push_back(key);
+            while cache.order.len() > CACHE_ENTRIES {
+                if let Some(old) = cache.order.pop_front() {
+                    cache.answers.remove(&old);
+                }
+            }
+        }
+        answer
     }
 }
 
@@ -224,7 +252,7 @@ async fn search_api(State(state): State<Arc<ServerState>>, request: Request<Body
     let results =
         tokio::task::spawn_blocking(move || index.search(&query, &filters, offset, limit)).await;
     match results {
-        Ok(results) => json(StatusCode::OK, &results),
+        Ok(results) => json(StatusCode::OK, &*results),
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "检索出错"),
     }
 }

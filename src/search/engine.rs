@@ -171,7 +171,7 @@ pub fn search(
     }
     let allowed = allowed_docs(index, filters);
     let documents = index.records.len();
-    let mut matches: Vec<Vec<Occurrences>> = terms.iter().map(|t| term_matches(index, t)).collect();
+    let matches: Vec<Vec<Occurrences>> = terms.iter().map(|t| term_matches(index, t)).collect();
     // Rarest first makes the intersection cheap.
     let mut order: Vec<usize> = (0..terms.len()).collect();
     order.sort_by_key(|&i| matches[i].len());
@@ -189,37 +189,37 @@ pub fn search(
     if let Some(allowed) = &allowed {
         candidates.retain(|d| allowed.contains(d));
     }
-    let keyword_docs: Vec<HashSet<u32>> = terms
+    // Match lists and keyword lists are sorted by document: binary search
+    // finds a candidate's entry without building a map per query.
+    let empty: Vec<u32> = Vec::new();
+    let keyword_docs: Vec<&Vec<u32>> = terms
         .iter()
         .map(|t| {
             let key: String = t.iter().collect();
-            index
-                .keywords
-                .get(&key)
-                .map(|l| l.iter().copied().collect())
-                .unwrap_or_default()
+            index.keywords.get(&key).unwrap_or(&empty)
         })
         .collect();
-    let lookups: Vec<HashMap<u32, Occurrences>> = matches
-        .drain(..)
-        .map(|list| list.into_iter().map(|o| (o.doc, o)).collect())
-        .collect();
+    let find = |list: &[Occurrences], doc: u32| -> Option<Occurrences> {
+        list.binary_search_by_key(&doc, |o| o.doc)
+            .ok()
+            .map(|i| list[i])
+    };
     // Both matchers are exact, so they agree; a report one of them missed
     // is left out rather than ranked on made-up counts.
-    candidates.retain(|doc| lookups.iter().all(|l| l.contains_key(doc)));
-    let idfs: Vec<f64> = lookups.iter().map(|l| idf(documents, l.len())).collect();
+    candidates.retain(|&doc| matches.iter().all(|list| find(list, doc).is_some()));
+    let idfs: Vec<f64> = matches.iter().map(|l| idf(documents, l.len())).collect();
     let mut ranked: Vec<(usize, i64, u32)> = candidates
         .iter()
         .map(|&doc| {
             let length = index.rank[doc as usize].length();
             let mut tier = 0;
             let mut score = 0.0;
-            for (t, lookup) in lookups.iter().enumerate() {
-                let occurrence = lookup[&doc];
+            for (t, list) in matches.iter().enumerate() {
+                let occurrence = find(list, doc).expect("kept above");
                 if occurrence.in_zone {
                     tier += 1;
                 }
-                let word = if keyword_docs[t].contains(&doc) {
+                let word = if keyword_docs[t].binary_search(&doc).is_ok() {
                     1.0
                 } else {
                     0.0
@@ -236,7 +236,10 @@ pub fn search(
         .skip(offset)
         .take(limit)
         .map(|&(_, _, doc)| {
-            let best = lookups.iter().map(|l| l[&doc].best).collect::<Vec<_>>();
+            let best: Vec<u32> = matches
+                .iter()
+                .map(|l| find(l, doc).expect("kept above").best)
+                .collect();
             hit(index, doc, &terms, &best)
         })
         .collect();

@@ -8,18 +8,20 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use tantivy::{Index, IndexReader, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term};
 
 use super::data::IndexData;
 use super::indexer::cover_offsets;
 use super::normalize::{fold, is_break};
 
 pub struct ExactIndex {
-    reader: IndexReader,
+    searcher: Searcher,
+    /// Per segment, tantivy's document number → our document id.
+    ids: Vec<Vec<u32>>,
     unigrams: Field,
     bigrams: Field,
 }
@@ -147,8 +149,20 @@ impl ExactIndex {
     fn from_index(index: Index) -> Result<ExactIndex> {
         Self::register_tokenizers(&index);
         let schema = index.schema();
+        let reader: IndexReader = index.reader()?;
+        let searcher = reader.searcher();
+        let mut ids = Vec::new();
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().u64("id")?;
+            ids.push(
+                (0..segment.max_doc())
+                    .map(|doc| column.first(doc).unwrap_or(u64::MAX) as u32)
+                    .collect(),
+            );
+        }
         Ok(ExactIndex {
-            reader: index.reader()?,
+            searcher,
+            ids,
             unigrams: schema.get_field("unigrams")?,
             bigrams: schema.get_field("bigrams")?,
         })
@@ -204,19 +218,57 @@ impl ExactIndex {
             return Ok(Vec::new());
         }
         let query = BooleanQuery::intersection(terms.iter().map(|t| self.term_query(t)).collect());
-        let searcher = self.reader.searcher();
-        let found = searcher.search(&query, &DocSetCollector)?;
-        let mut docs = Vec::with_capacity(found.len());
-        for address in found {
-            let column = searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .u64("id")?;
-            if let Some(id) = column.first(address.doc_id) {
-                docs.push(id as u32);
-            }
-        }
+        let mut docs = self
+            .searcher
+            .search(&query, &IdCollector { ids: &self.ids })?;
         docs.sort_unstable();
         Ok(docs)
+    }
+}
+
+/// Collects our document ids straight into a vector (tantivy's own
+/// `DocSetCollector` hashes every address).
+struct IdCollector<'a> {
+    ids: &'a [Vec<u32>],
+}
+
+struct SegmentIds {
+    ids: Vec<u32>,
+    found: Vec<u32>,
+}
+
+impl Collector for IdCollector<'_> {
+    type Fruit = Vec<u32>;
+    type Child = SegmentIds;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        _: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentIds> {
+        Ok(SegmentIds {
+            ids: self.ids[segment as usize].clone(),
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<u32>>) -> tantivy::Result<Vec<u32>> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for SegmentIds {
+    type Fruit = Vec<u32>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _: tantivy::Score) {
+        self.found.push(self.ids[doc as usize]);
+    }
+
+    fn harvest(self) -> Vec<u32> {
+        self.found
     }
 }
