@@ -90,10 +90,18 @@ LUA=$WORK/queries.lua
   echo 'local i = 0'
   echo 'request = function() i = i + 1; return wrk.format("GET", "/api/search?q=" .. queries[(i % #queries) + 1]) end'
 } > "$LUA"
-echo "### one connection (latency per query)"
+echo "### one connection (latency per query; the ten queries repeat, so most answers come from the cache)"
 wrk -t1 -c1 -d"${SECONDS_WRK}s" --latency -s "$LUA" "http://127.0.0.1:$PORT" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors" | sed 's/^/  /'
 echo "### 64 connections, 2 threads (throughput)"
 wrk -t2 -c64 -d"${SECONDS_WRK}s" --latency -s "$LUA" "http://127.0.0.1:$PORT" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors" | sed 's/^/  /'
+# The server keeps recent answers; these runs make every query new (each
+# adds a number as a second term), so every request is evaluated in full.
+UNCACHED=$WORK/uncached.lua
+sed 's|return wrk.format("GET", "/api/search?q=" .. queries\[(i % #queries) + 1\])|return wrk.format("GET", "/api/search?q=" .. queries[(i % #queries) + 1] .. "+" .. i)|' "$LUA" > "$UNCACHED"
+echo "### one connection, every query new (no cache)"
+wrk -t1 -c1 -d"${SECONDS_WRK}s" --latency -s "$UNCACHED" "http://127.0.0.1:$PORT" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors" | sed 's/^/  /'
+echo "### 64 connections, every query new (no cache)"
+wrk -t2 -c64 -d"${SECONDS_WRK}s" --latency -s "$UNCACHED" "http://127.0.0.1:$PORT" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors" | sed 's/^/  /'
 kill "$SERVER_PID"; SERVER_PID=""
 
 echo
