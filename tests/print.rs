@@ -1229,3 +1229,75 @@ fn built_in_theme_ships_the_print_stylesheet_and_script() {
         );
     }
 }
+
+/// When the distribution block does not fit under the text of the last
+/// page, it gets a page of its own, at the foot, with no page number.
+#[test]
+fn a_page_holding_only_the_distribution_block_has_no_number() {
+    let dir = temp_dir();
+    let root = copy_sample(dir.path());
+    let report = root.join("content/2024/13/02-wenfeng.md");
+    let original = std::fs::read_to_string(&report).unwrap();
+    let out = dir.path().join("out");
+    let html = out.join("2024/13/print.html");
+    let profile = temp_dir();
+    let mut alone = None;
+    // Each added paragraph is one line of the grid; somewhere within a
+    // page's worth of lines the block stops fitting.
+    for extra in 0..=LINES_PER_PAGE {
+        let mut text = original.clone();
+        for _ in 0..extra {
+            text.push_str("\n补充一段，检验版记单独成页。\n");
+        }
+        std::fs::write(&report, &text).unwrap();
+        let run = jianbao_in(
+            dir.path(),
+            &args(&["build", "--root", "site", "--out", "out"]),
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let dump = spawn_dump_dom(&html, profile.path())
+            .wait_with_output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&dump.stdout).to_string();
+        if dom.contains("class=\"distribution alone\"") {
+            alone = Some((extra, html_attribute(&dom, "data-pages").unwrap()));
+            break;
+        }
+    }
+    let (extra, predicted) = alone.expect("the block never had to move to a page of its own");
+    let run = jianbao_in(
+        dir.path(),
+        &args(&["pdf", "2024/13", "--root", "site", "--out", "out"]),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = out.join("2024/13").join("代表工作-2024-第13期.pdf");
+    let pages = page_count(&pdf);
+    assert_eq!(pages as u32, predicted, "after {extra} added lines");
+    let last = lines(&pdf, pages);
+    let text = squeeze(&page_text(&pdf, pages));
+    assert!(text.contains("送：") && text.contains("共印60份"), "{text}");
+    assert!(
+        !text.contains("补充一段"),
+        "the last page holds only the block:\n{}",
+        show(&last)
+    );
+    assert!(
+        last.iter().all(|l| page_number_in(&l.text).is_none()),
+        "the page with only the block has no number:\n{}",
+        show(&last)
+    );
+    let before = lines(&pdf, pages - 1);
+    assert!(
+        before
+            .iter()
+            .any(|l| page_number_in(&l.text) == Some(pages - 1)),
+        "the page before it keeps its number:\n{}",
+        show(&before)
+    );
+    let foot = last.iter().map(|l| l.y_max).fold(0.0, f64::max);
+    assert!(
+        (foot - TYPE_BOTTOM).abs() < 12.0,
+        "the block ends at the foot of the type area: {foot:.1} against {TYPE_BOTTOM:.1}\n{}",
+        show(&last)
+    );
+}
