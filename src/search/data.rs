@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 /// Index layout version; `search.js` refuses files of another version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Documents per record block file (`docs/<block>.json`).
 pub const DOC_BLOCK: u32 = 64;
 /// BM25 parameters.
@@ -91,13 +91,19 @@ pub struct Meta {
     pub doc_block: u32,
     /// Number of shard files of each posting kind: `u`, `b`, `p`, `k`.
     pub shards: HashMap<String, u32>,
-    pub prefectures: Vec<String>,
-    pub places: Vec<PlaceEntry>,
-    pub series: Vec<String>,
     pub years: Vec<u16>,
     /// Changes with every build: lets caches and `jianbao search` tell a
     /// stale index.
     pub build: String,
+}
+
+/// `search/filters.json`: the names filters choose among, indexed by the
+/// numbers in `facets.bin`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FilterNames {
+    pub prefectures: Vec<String>,
+    pub places: Vec<PlaceEntry>,
+    pub series: Vec<String>,
 }
 
 /// Everything the engine needs, in memory.

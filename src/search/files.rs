@@ -15,8 +15,15 @@ use rayon::prelude::*;
 use super::data::*;
 use crate::render::{Contents, OutputFile};
 
-/// Raw bytes of postings aimed at per shard file before compression.
-const SHARD_TARGET_BYTES: usize = 24 * 1024;
+/// Raw bytes aimed at per shard file before compression: a query fetches
+/// one shard per term from the small kinds (phrases, keywords), so those
+/// are cut finer.
+fn shard_target_bytes(kind: &str) -> usize {
+    match kind {
+        "p" | "k" => 4 * 1024,
+        _ => 24 * 1024,
+    }
+}
 
 pub const DIR: &str = "search";
 
@@ -196,7 +203,9 @@ fn decode_docs(payload: &[u8]) -> Result<Vec<u32>> {
 /// Groups `(key, payload)` into hash shards and compresses each shard.
 fn shard_files(kind: &str, entries: Vec<(String, Vec<u8>)>) -> (u32, Vec<OutputFile>) {
     let total: usize = entries.iter().map(|(k, p)| k.len() + p.len() + 6).sum();
-    let shards = (total / SHARD_TARGET_BYTES).max(1).next_power_of_two() as u32;
+    let shards = (total / shard_target_bytes(kind))
+        .max(1)
+        .next_power_of_two() as u32;
     let mut buckets: Vec<Vec<(String, Vec<u8>)>> = (0..shards).map(|_| Vec::new()).collect();
     for (key, payload) in entries {
         buckets[shard_of(&key, shards) as usize].push((key, payload));
@@ -312,12 +321,19 @@ pub fn to_files(index: &IndexData, build: &str) -> Vec<OutputFile> {
         b: B,
         doc_block: DOC_BLOCK,
         shards,
-        prefectures: index.prefectures.clone(),
-        places: index.places.clone(),
-        series: index.series.clone(),
         years,
         build: build.to_string(),
     };
+    // What filters need goes apart: most queries use no filter.
+    let filters = FilterNames {
+        prefectures: index.prefectures.clone(),
+        places: index.places.clone(),
+        series: index.series.clone(),
+    };
+    files.push(OutputFile {
+        path: format!("{DIR}/filters.json"),
+        contents: Contents::Text(serde_json::to_string(&filters).expect("filters serialise")),
+    });
     files.push(OutputFile {
         path: format!("{DIR}/meta.json"),
         contents: Contents::Text(serde_json::to_string(&meta).expect("meta serialises")),
@@ -373,11 +389,17 @@ pub fn load(dir: &Path) -> Result<(Meta, IndexData)> {
         );
     }
     let shard_count = |kind: &str| meta.shards.get(kind).copied().unwrap_or(0);
+    let filters_path = dir.join("filters.json");
+    let filters: FilterNames = serde_json::from_slice(
+        &std::fs::read(&filters_path)
+            .with_context(|| format!("找不到检索索引 {}", filters_path.display()))?,
+    )
+    .with_context(|| format!("检索索引已损坏：{}", filters_path.display()))?;
     let mut data = IndexData {
         average_length: meta.average_length,
-        prefectures: meta.prefectures.clone(),
-        places: meta.places.clone(),
-        series: meta.series.clone(),
+        prefectures: filters.prefectures,
+        places: filters.places,
+        series: filters.series,
         ..IndexData::default()
     };
     for (key, payload) in read_shards(dir, "u", shard_count("u"))? {

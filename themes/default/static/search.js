@@ -59,7 +59,7 @@
         if (!r.ok) throw new Error('找不到检索索引（search/meta.json）');
         return r.json();
       }).then(function (m) {
-        if (m.version !== 1) throw new Error('检索索引版本不符，请重新构建网站');
+        if (m.version !== 2) throw new Error('检索索引版本不符，请重新构建网站');
         return m;
       }));
     }
@@ -202,11 +202,18 @@
     var place = (f.place || f.county || f.prefecture || '').trim() || null;
     var series = f.series ? f.series.trim() : null;
     if (!yearFrom && !yearTo && !place && !series) return Promise.resolve(null);
-    return fetchBytes('facets.bin').then(function (facets) {
-      var prefecture = place ? m.prefectures.indexOf(place) : -1;
+    if (!cache.has('filters')) {
+      cache.set('filters', fetch(INDEX + 'filters.json').then(function (r) {
+        if (!r.ok) throw new Error('无法读取检索索引：filters.json（' + r.status + '）');
+        return r.json();
+      }));
+    }
+    return Promise.all([fetchBytes('facets.bin'), cache.get('filters')]).then(function (parts) {
+      var facets = parts[0], names = parts[1];
+      var prefecture = place ? names.prefectures.indexOf(place) : -1;
       var places = [];
-      if (place) m.places.forEach(function (p, i) { if (p.full === place || p.name === place) places.push(i); });
-      var seriesIndex = series ? m.series.indexOf(series) : -1;
+      if (place) names.places.forEach(function (p, i) { if (p.full === place || p.name === place) places.push(i); });
+      var seriesIndex = series ? names.series.indexOf(series) : -1;
       var allowed = new Set();
       for (var doc = 0; doc < m.docs; doc++) {
         var at = doc * 7, year = facets[at] | (facets[at + 1] << 8), pref = facets[at + 2];
