@@ -37,6 +37,21 @@ impl Links {
     pub fn base(&self) -> &str {
         &self.base
     }
+
+    /// Whether `base_url` is a full address: feeds and sitemaps need one.
+    pub fn is_absolute(&self) -> bool {
+        !self.absolute_prefix.is_empty()
+    }
+
+    /// A permanent identifier for an Atom entry: the page's address when the
+    /// site's is known, a tag URI otherwise (Atom ids must be absolute).
+    pub fn feed_id(&self, path: &str) -> String {
+        if self.is_absolute() {
+            self.absolute(path)
+        } else {
+            format!("tag:jianbao,2000:{}", self.href(path))
+        }
+    }
 }
 
 pub fn issue_path(issue: &Issue) -> String {
@@ -117,6 +132,15 @@ mod tests {
         );
         assert_eq!(series_of("专辑(7)"), "专辑");
         assert_eq!(series_of("乡村振兴专辑"), "乡村振兴专辑");
+    }
+
+    #[test]
+    fn feed_ids_are_absolute_even_without_a_full_base_url() {
+        let relative = Links::new("/".into(), String::new());
+        assert!(!relative.is_absolute());
+        assert_eq!(relative.feed_id("2024/27/"), "tag:jianbao,2000:/2024/27/");
+        let full = Links::new("/d/".into(), "https://example.org".into());
+        assert_eq!(full.feed_id("2024/27/"), "https://example.org/d/2024/27/");
     }
 
     #[test]

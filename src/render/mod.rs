@@ -147,9 +147,12 @@ impl<'a> Renderer<'a> {
         if !problems.is_empty() {
             return Err(content_errors(problems));
         }
-        let sitemap = self.sitemap(&paths).map_err(content_errors)?;
-        paths.push(sitemap.path.clone());
-        sink(sitemap)?;
+        // A sitemap lists full addresses; without one in base_url there is none.
+        if self.links.is_absolute() {
+            let sitemap = self.sitemap(&paths).map_err(content_errors)?;
+            paths.push(sitemap.path.clone());
+            sink(sitemap)?;
+        }
         for (path, origin) in &self.theme.static_files {
             paths.push(path.clone());
             sink(OutputFile {
@@ -480,7 +483,8 @@ impl<'a> Renderer<'a> {
                 let report = &archive.reports[i];
                 let issue = &archive.issues[report.issue.expect("filtered")];
                 FeedEntry {
-                    id: self.links.absolute(&links::report_path(archive, report)),
+                    id: self.links.feed_id(&links::report_path(archive, report)),
+                    link: self.links.absolute(&links::report_path(archive, report)),
                     title: report.full_title(),
                     updated: format!("{}T00:00:00+08:00", issue.date),
                     author: report.supplier.clone(),
@@ -491,7 +495,8 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         FeedView {
-            id: self.links.absolute(""),
+            id: self.links.feed_id(""),
+            home: self.links.absolute(""),
             self_url: self.links.absolute("atom.xml"),
             updated: entries
                 .first()
@@ -540,6 +545,7 @@ struct IssueWithReports {
 #[derive(Serialize)]
 struct FeedView {
     id: String,
+    home: String,
     self_url: String,
     updated: String,
     entries: Vec<FeedEntry>,
@@ -548,6 +554,7 @@ struct FeedView {
 #[derive(Serialize)]
 struct FeedEntry {
     id: String,
+    link: String,
     title: String,
     updated: String,
     author: String,
