@@ -189,7 +189,12 @@ run_build() {
   R_OTHERS=$(awk -v a="$busy_before" -v b="$busy_after" -v t="$TICKS_PER_SECOND" -v own="$R_CPU" \
     'BEGIN{o=(b-a)/t-own; if (o<0) o=0; printf "%.2f", o}')
   R_SUMMARY=$(grep -F '构建完成' "$log" | head -n1)
-  read -r R_LOAD R_RENDER R_WRITE < <(sed -n 's/.*读取 \([0-9.]*\)，渲染并写出 \([0-9.]*\)，替换 \([0-9.]*\)）.*/\1 \2 \3/p' <<<"$R_SUMMARY") || true
+  # Three stage times: 读取/渲染并写出/替换 (since pages are written as they
+  # render), or 读取/渲染/写出 in older commits measured with BENCH_REV.
+  read -r R_LOAD R_RENDER R_WRITE < <(sed -n \
+    -e 's/.*读取 \([0-9.]*\)，渲染并写出 \([0-9.]*\)，替换 \([0-9.]*\)）.*/\1 \2 \3/p' \
+    -e 's/.*读取 \([0-9.]*\)，渲染 \([0-9.]*\)，写出 \([0-9.]*\)）.*/\1 \2 \3/p' <<<"$R_SUMMARY") || true
+  : "${R_LOAD:=0}" "${R_RENDER:=0}" "${R_WRITE:=0}"
   R_WARNINGS=$(grep -c '警告：' "$err" || true)
   R_BGRM=$(wait_for_bg_rm "$out")
 }
@@ -257,6 +262,7 @@ printf '%8s  %-8s %8s %8s %8s %8s %8s %8s %8s %8s\n' \
 for row in "${TABLE[@]}"; do
   echo "$row"
 done
-echo "wall and rss-MB (peak RSS) from /usr/bin/time -v; load/render/write are jianbao's own 读取/渲染并写出/替换 (pages are written while they render);"
+echo "wall and rss-MB (peak RSS) from /usr/bin/time -v; load/render/write are jianbao's own three stage times,"
+echo "读取/渲染并写出/替换 (pages are written while they render; 读取/渲染/写出 in older commits);"
 echo "cpu = jianbao's user+sys; others = CPU the rest of the machine used during the run (0 on a quiet machine);"
 echo "bgrm = background removal of the previous output (after jianbao exits, not in wall)"
