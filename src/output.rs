@@ -50,11 +50,6 @@ impl Staging {
         &self.dir
     }
 
-    /// Writes every file, in parallel.
-    pub fn write_all(&self, files: &[OutputFile]) -> Result<()> {
-        files.par_iter().try_for_each(|file| self.write(file))
-    }
-
     pub fn write(&self, file: &OutputFile) -> Result<()> {
         if file.path.split('/').any(|part| part == "..") || file.path.starts_with('/') {
             bail!("拒绝写出位置异常的文件：{}", file.path);

@@ -13,7 +13,7 @@ use crate::output::{self, Staging};
 use crate::render::links::Links;
 use crate::render::templates::Theme;
 use crate::render::{OutputFile, Renderer, Sink};
-use crate::search::{self, data::IndexData};
+use crate::search;
 use rayon::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -63,11 +63,9 @@ pub fn load(root: &Path, drafts: bool) -> (Option<Archive>, Diagnostics) {
     content::load(root, LoadOptions { drafts })
 }
 
-/// What a render made: the paths of its files (handed to the sink), and
-/// the search index among them.
+/// What a render made: the paths of its files, all handed to the sink.
 pub struct Rendered {
     pub paths: Vec<String>,
-    pub search: IndexData,
 }
 
 /// Renders the whole site, handing every file to `sink`: pages, feeds,
@@ -111,22 +109,14 @@ pub fn render_over(
                 let search = search::indexer::build(archive, &links);
                 let files = search::files::to_files(&search, &build_id());
                 let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-                files
-                    .into_par_iter()
-                    .try_for_each(sink)
-                    .map(|_| (search, paths))
+                files.into_par_iter().try_for_each(sink).map(|_| paths)
             })
         },
     );
     let mut paths = pages?;
-    let search = match search {
-        Some(result) => {
-            let (search, search_paths) = result?;
-            paths.extend(search_paths);
-            search
-        }
-        None => IndexData::default(),
-    };
+    if let Some(result) = search {
+        paths.extend(result?);
+    }
     for (index, pdf) in kept {
         let issue = &archive.issues[index];
         let path = format!(
@@ -140,7 +130,7 @@ pub fn render_over(
             contents: crate::render::Contents::Keep(pdf),
         })?;
     }
-    Ok(Rendered { paths, search })
+    Ok(Rendered { paths })
 }
 
 /// Issues whose PDF in the previous output was printed from exactly the
