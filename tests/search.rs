@@ -4,13 +4,16 @@
 //! Chromium served by a plain static file server.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+mod common;
+
+use common::server::{http_get, serve, Running};
 
 const BIN: &str = env!("CARGO_BIN_EXE_jianbao");
 
@@ -231,59 +234,6 @@ fn percent_encode(text: &str) -> String {
         .collect()
 }
 
-/// A child process killed when the test ends, pass or fail.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-fn serve(site: &Path, out: &Path) -> (Running, u16) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site)
-        .arg("--out")
-        .arg(out)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let port = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (Running(child), port)
-}
-
-fn http_get(port: u16, target: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let response = String::from_utf8_lossy(&response).to_string();
-    let status = response[9..12].parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
 fn api(port: u16, query: &str) -> Value {
     let (status, body) = http_get(
         port,
@@ -428,7 +378,7 @@ fn three_front_ends_return_exactly_the_reports_containing_every_term_in_one_orde
     }
 
     let serve_out = tempfile::tempdir().unwrap();
-    let (_server, port) = serve(site.path(), serve_out.path());
+    let (_server, port) = serve(site.path(), Some(serve_out.path()));
     for (query, cli_result) in queries.iter().zip(&cli_results) {
         let result = api(port, query);
         assert_eq!(
@@ -552,7 +502,7 @@ fn malformed_queries_get_an_empty_result_or_a_message_never_an_error() {
     assert!(long["message"].as_str().unwrap().contains("查询太长"));
 
     let serve_out = tempfile::tempdir().unwrap();
-    let (_server, port) = serve(site.path(), serve_out.path());
+    let (_server, port) = serve(site.path(), Some(serve_out.path()));
     for query in &queries[..queries.len() - 2] {
         let result = api(port, query);
         assert!(result["total"].is_u64(), "{query:?}");

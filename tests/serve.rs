@@ -3,22 +3,14 @@
 //! fixed, open tabs reload by themselves, and requests that try to leave
 //! the output folder are refused.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_jianbao");
+mod common;
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
+use common::server::{http_get, serve};
 
 fn copy_fixture(name: &str) -> tempfile::TempDir {
     let from = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -37,55 +29,10 @@ fn copy_fixture(name: &str) -> tempfile::TempDir {
     dir
 }
 
-fn serve(site: &Path) -> (Running, u16) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let port = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (Running(child), port)
-}
-
-fn get(port: u16, target: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let response = String::from_utf8_lossy(&response).to_string();
-    let status = response
-        .get(9..12)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (
-        status,
-        response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default(),
-    )
-}
-
 fn wait_for(port: u16, target: &str, what: &str, condition: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();
     loop {
-        let (_, body) = get(port, target);
+        let (_, body) = http_get(port, target);
         if condition(&body) {
             return body;
         }
@@ -103,7 +50,7 @@ const PAGE: &str = "/2023/44/01-beiguan/";
 #[test]
 fn edits_are_served_and_a_broken_file_shows_an_overlay_over_the_last_good_site() {
     let site = copy_fixture("search");
-    let (_server, port) = serve(site.path());
+    let (_server, port) = serve(site.path(), None);
     let page = wait_for(port, PAGE, "the first build", |b| {
         b.contains("建好代表联络站")
     });
@@ -139,7 +86,7 @@ fn edits_are_served_and_a_broken_file_shows_an_overlay_over_the_last_good_site()
         broken.contains("元数据块没有结束"),
         "the overlay says what is wrong in Chinese"
     );
-    let (_, other) = get(port, "/");
+    let (_, other) = http_get(port, "/");
     assert!(
         other.contains("jianbao-error"),
         "every page shows the overlay"
@@ -156,7 +103,7 @@ fn edits_are_served_and_a_broken_file_shows_an_overlay_over_the_last_good_site()
 #[test]
 fn an_open_tab_reloads_after_a_rebuild() {
     let site = copy_fixture("search");
-    let (_server, port) = serve(site.path());
+    let (_server, port) = serve(site.path(), None);
     wait_for(port, PAGE, "the first build", |b| {
         b.contains("建好代表联络站")
     });
@@ -191,7 +138,7 @@ fn an_open_tab_reloads_after_a_rebuild() {
 #[test]
 fn requests_that_leave_the_output_are_refused() {
     let site = copy_fixture("search");
-    let (_server, port) = serve(site.path());
+    let (_server, port) = serve(site.path(), None);
     wait_for(port, "/", "the first build", |b| b.contains("代表工作"));
     for target in [
         "/../site.toml",
@@ -199,10 +146,10 @@ fn requests_that_leave_the_output_are_refused() {
         "/2023/..%2F..%2Fsite.toml",
         "/%2F..%2Fsite.toml",
     ] {
-        let (status, body) = get(port, target);
+        let (status, body) = http_get(port, target);
         assert!((400..500).contains(&status), "{target}: {status}");
         assert!(!body.contains("base_url"), "{target} leaked site.toml");
     }
-    let (status, _) = get(port, "/no/such/page/");
+    let (status, _) = http_get(port, "/no/such/page/");
     assert_eq!(status, 404);
 }
