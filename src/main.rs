@@ -138,6 +138,24 @@ enum Command {
         override_usage = "jianbao pdf [年/期号 ...] [--all] [选项]"
     )]
     Pdf(PdfArgs),
+    /// 导入旧刊：把纯文本的往期（如从 PDF 提取的文字）转换成内容文件
+    #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项", override_usage = "jianbao import <文件>... [选项]")]
+    Import {
+        /// 要导入的文本文件（UTF-8 或 GBK）
+        #[arg(value_name = "文件", required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 这一期的 年/期号（报头缺失时用）
+        #[arg(long, value_name = "年/期号", value_parser = issue_spec)]
+        issue: Option<(i32, u32)>,
+        /// 这一期的日期（报头缺失时用），如 2024-05-14
+        #[arg(long, value_name = "日期")]
+        date: Option<String>,
+        /// 覆盖已有的内容文件
+        #[arg(long)]
+        force: bool,
+    },
     /// 新建网站：在一个新文件夹中建立 site.toml、示例的一期和模板覆盖目录
     #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项", override_usage = "jianbao init <文件夹>")]
     Init {
@@ -293,6 +311,13 @@ fn main() -> ExitCode {
         }
         Command::Pdf(args) => pdf(args),
         Command::Init { dir } => init(&dir),
+        Command::Import {
+            files,
+            site,
+            issue,
+            date,
+            force,
+        } => import(&site.root, &files, issue, date, force),
         Command::New(command) => new(command),
         Command::Serve {
             site,
@@ -708,6 +733,31 @@ fn new(command: NewCommand) -> anyhow::Result<ExitCode> {
                 println!("注意：县区“{county}”不在河南省行政区划名录中，供稿单位请自己填写。");
             }
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(
+    root: &std::path::Path,
+    files: &[PathBuf],
+    issue: Option<(i32, u32)>,
+    date: Option<String>,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
+    let date = match date {
+        Some(text) => match jianbao::text::parse_date(&text) {
+            Some(date) => Some(date),
+            None => {
+                eprintln!("错误：日期“{text}”无法识别，请写成 YYYY-MM-DD，如 2024-05-14");
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
+        },
+        None => None,
+    };
+    let options = jianbao::import::ImportOptions { issue, date, force };
+    let written = jianbao::import::import(root, files, &options, &mut |line| println!("{line}"))?;
+    for path in &written {
+        println!("已写入：{}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }
