@@ -150,8 +150,8 @@ enum Command {
         #[arg(long, value_name = "年/期号", value_parser = issue_spec)]
         issue: Option<(i32, u32)>,
         /// 这一期的日期（报头缺失时用），如 2024-05-14
-        #[arg(long, value_name = "日期")]
-        date: Option<String>,
+        #[arg(long, value_name = "日期", value_parser = date_arg)]
+        date: Option<chrono::NaiveDate>,
         /// 覆盖已有的内容文件
         #[arg(long)]
         force: bool,
@@ -215,8 +215,8 @@ enum NewCommand {
         #[arg(long, value_name = "期号")]
         number: Option<u32>,
         /// 出版日期，如 2024-07-15（默认：今天）
-        #[arg(long, value_name = "日期")]
-        date: Option<String>,
+        #[arg(long, value_name = "日期", value_parser = date_arg)]
+        date: Option<chrono::NaiveDate>,
     },
     /// 新建报告：填好元数据的 .md 文件，放在指定的期或草稿中
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "jianbao new report <县区> [选项]")]
@@ -263,6 +263,12 @@ fn issue_spec(text: &str) -> Result<(i32, u32), String> {
     text.split_once('/')
         .and_then(|(y, n)| Some((y.trim().parse().ok()?, n.trim().parse().ok()?)))
         .ok_or_else(|| format!("“{text}”不是期号，请写成 年/期号，如 2024/27"))
+}
+
+/// `2024-07-15` (or 2024年7月15日 …) for `--date`.
+fn date_arg(text: &str) -> Result<chrono::NaiveDate, String> {
+    jianbao::text::parse_date(text)
+        .ok_or_else(|| format!("日期“{text}”无法识别，请写成 YYYY-MM-DD，如 2024-07-15"))
 }
 
 #[derive(Args)]
@@ -362,12 +368,19 @@ fn usage_error(err: clap::Error) -> ExitCode {
         ErrorKind::TooManyValues => "参数过多",
         _ => "命令行用法有误",
     };
-    let detail = err.render().to_string();
-    let detail = detail
+    let rendered = err.render().to_string();
+    let first = rendered
         .lines()
         .next()
         .unwrap_or("")
         .trim_start_matches("error: ");
+    // Our own value parsers explain in Chinese after clap's English lead.
+    let detail = match err.kind() {
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue => {
+            first.rsplit(": ").next().unwrap_or(first)
+        }
+        _ => first,
+    };
     eprintln!("错误：{what}（{detail}）");
     eprintln!("请运行 jianbao --help 查看用法。");
     ExitCode::from(EXIT_USAGE)
@@ -707,16 +720,6 @@ fn new(command: NewCommand) -> anyhow::Result<ExitCode> {
             number,
             date,
         } => {
-            let date = match date {
-                Some(text) => match jianbao::text::parse_date(&text) {
-                    Some(date) => Some(date),
-                    None => {
-                        eprintln!("错误：日期“{text}”无法识别，请写成 YYYY-MM-DD，如 2024-07-15");
-                        return Ok(ExitCode::from(EXIT_USAGE));
-                    }
-                },
-                None => None,
-            };
             let path = jianbao::scaffold::new_issue(&site.root, year, number, date, today())?;
             println!("已新建：{}", path.display());
             println!("请在同一文件夹中加入报告：jianbao new report <县区> --issue <年/期号>");
@@ -741,19 +744,9 @@ fn import(
     root: &std::path::Path,
     files: &[PathBuf],
     issue: Option<(i32, u32)>,
-    date: Option<String>,
+    date: Option<chrono::NaiveDate>,
     force: bool,
 ) -> anyhow::Result<ExitCode> {
-    let date = match date {
-        Some(text) => match jianbao::text::parse_date(&text) {
-            Some(date) => Some(date),
-            None => {
-                eprintln!("错误：日期“{text}”无法识别，请写成 YYYY-MM-DD，如 2024-05-14");
-                return Ok(ExitCode::from(EXIT_USAGE));
-            }
-        },
-        None => None,
-    };
     let options = jianbao::import::ImportOptions { issue, date, force };
     let written = jianbao::import::import(root, files, &options, &mut |line| println!("{line}"))?;
     for path in &written {
