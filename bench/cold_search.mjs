@@ -1,6 +1,7 @@
 // Loads /search/?q=… in a fresh headless Chromium (cold cache, new profile)
 // over the DevTools protocol and prints, as JSON, the bytes moved over the
-// network, the number of requests and the page's own time to results.
+// network (the page's and its workers'), the number of requests and the
+// page's own time to results.
 // Usage: node --experimental-websocket bench/cold_search.mjs CHROMIUM BASE_URL QUERY
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,11 +48,23 @@ const send = (method, params = {}, sessionId) => new Promise((resolve) => {
 const { result: { targetId } } = await send('Target.createTarget', { url: 'about:blank' });
 const { result: { sessionId } } = await send('Target.attachToTarget', { targetId, flatten: true });
 let bytes = 0, requests = 0;
+// The page and every worker it starts (Pagefind searches in a Web Worker,
+// whose requests are reported on the worker's own session).
+const sessions = new Set([sessionId]);
 listeners.push((msg) => {
-  if (msg.sessionId !== sessionId) return;
+  if (msg.method === 'Target.attachedToTarget') {
+    const child = msg.params.sessionId;
+    sessions.add(child);
+    send('Network.enable', {}, child)
+      .then(() => send('Network.setCacheDisabled', { cacheDisabled: false }, child))
+      .then(() => send('Runtime.runIfWaitingForDebugger', {}, child));
+    return;
+  }
+  if (!sessions.has(msg.sessionId)) return;
   if (msg.method === 'Network.loadingFinished') { bytes += msg.params.encodedDataLength; requests += 1; }
 });
 await send('Network.enable', {}, sessionId);
+await send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }, sessionId);
 await send('Network.setCacheDisabled', { cacheDisabled: false }, sessionId);
 await send('Page.enable', {}, sessionId);
 // Warm the browser process, not its cache: a page from no site at all.
