@@ -596,7 +596,8 @@ fn serve(
         base_path: Some("/".into()),
         search_index: true,
     };
-    let first_error = match site::build(&options, &|_| {}) {
+    let mut live_site = jianbao::live::LiveSite::new(options);
+    let first_error = match live_site.first_build() {
         Ok(summary) => {
             print_diagnostics(&summary.diagnostics);
             println!("{}", summary.line());
@@ -615,7 +616,7 @@ fn serve(
     if first_error.is_some() {
         *state.error.write().expect("error lock") = first_error;
     }
-    jianbao::live::watch(state.clone(), options.clone())?;
+    jianbao::live::watch(state.clone(), live_site)?;
     jianbao::serve::run(state, address, |bound| {
         println!("网站已就绪：http://{bound}/ （检索接口：http://{bound}/api/search?q=…；按 Ctrl+C 停止）");
     })?;

@@ -211,3 +211,43 @@ pub fn check_output_location(root: &Path, out: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// Writes `files` into the live output folder, each by a rename so a reader
+/// never sees half a file, and only where the bytes differ from what is
+/// there: `serve`'s incremental rebuilds. Returns the paths rewritten.
+pub fn update_in_place(out: &Path, files: &[OutputFile]) -> Result<Vec<String>> {
+    let changed: Vec<Option<String>> = files
+        .par_iter()
+        .map(|file| {
+            if file.path.split('/').any(|part| part == "..") || file.path.starts_with('/') {
+                bail!("拒绝写出位置异常的文件：{}", file.path);
+            }
+            let bytes: std::borrow::Cow<[u8]> = match &file.contents {
+                Contents::Text(text) => text.as_bytes().into(),
+                Contents::Bytes(bytes) => bytes.as_slice().into(),
+                Contents::Copy(Origin::Builtin(bytes)) => (*bytes).into(),
+                Contents::Copy(Origin::File(source)) | Contents::Keep(source) => fs::read(source)
+                    .with_context(|| format!("无法读取 {}", source.display()))?
+                    .into(),
+            };
+            let target = out.join(&file.path);
+            if fs::read(&target).is_ok_and(|old| old == *bytes) {
+                return Ok(None);
+            }
+            let parent = target.parent().unwrap_or(out);
+            fs::create_dir_all(parent)
+                .with_context(|| format!("无法创建文件夹 {}", parent.display()))?;
+            let name = target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let temporary = parent.join(format!(".{name}.jianbao-{}", std::process::id()));
+            fs::write(&temporary, &bytes)
+                .with_context(|| format!("无法写入 {}", temporary.display()))?;
+            fs::rename(&temporary, &target)
+                .with_context(|| format!("无法写入 {}", target.display()))?;
+            Ok(Some(file.path.clone()))
+        })
+        .collect::<Result<_>>()?;
+    Ok(changed.into_iter().flatten().collect())
+}

@@ -29,8 +29,9 @@ pub struct ServerState {
     pub index: RwLock<Arc<Searchable>>,
     /// The errors of the last failed rebuild, shown over every page.
     pub error: RwLock<Option<String>>,
-    /// Tells open tabs to reload.
-    pub reload: tokio::sync::broadcast::Sender<()>,
+    /// Tells open tabs to reload: `*` for all, or the addresses of the
+    /// pages that changed, one per line.
+    pub reload: tokio::sync::broadcast::Sender<Arc<str>>,
     /// Pages get the live-reload script (the preview server, not tests of
     /// the plain static files).
     pub live: bool,
@@ -47,15 +48,29 @@ impl ServerState {
         }
     }
 
+    /// Every open tab reloads (a full build, the overlay coming or going).
     pub fn notify_reload(&self) {
-        self.reload.send(()).ok();
+        self.reload.send(Arc::from("*")).ok();
+    }
+
+    /// Tabs showing one of these output files reload; others stay as they
+    /// are (an edit to one report touches a handful of pages).
+    pub fn notify_changed(&self, paths: &[String]) {
+        if paths.is_empty() {
+            return;
+        }
+        let addresses: Vec<String> = paths
+            .iter()
+            .map(|p| format!("/{}", p.strip_suffix("index.html").unwrap_or(p)))
+            .collect();
+        self.reload.send(Arc::from(addresses.join("\n"))).ok();
     }
 }
 
 /// Path of the live-reload WebSocket.
 pub const LIVE_PATH: &str = "/__jianbao/live";
 
-const LIVE_SCRIPT: &str = "<script>(function(){function c(){var s=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+'/__jianbao/live');s.onmessage=function(){location.reload();};s.onclose=function(){setTimeout(c,1000);};}c();})();</script>";
+const LIVE_SCRIPT: &str = "<script>(function(){function c(){var s=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+'/__jianbao/live');s.onmessage=function(e){var p=decodeURIComponent(location.pathname).replace(/index\\.html$/,'');if(e.data==='*'||e.data.split('\\n').indexOf(p)>=0)location.reload();};s.onclose=function(){setTimeout(c,1000);};}c();})();</script>";
 
 fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -87,6 +102,8 @@ fn inject(page: Vec<u8>, error: Option<&str>) -> Vec<u8> {
 pub struct Searchable {
     pub data: IndexData,
     pub exact: Option<ExactIndex>,
+    /// The build the static index files carry (`meta.json`).
+    pub build: String,
     /// Recent answers: readers repeat the same few queries, and a query
     /// matching thousands of reports costs milliseconds to rank. Dropped
     /// with the whole `Searchable` when the site is rebuilt.
@@ -120,11 +137,16 @@ impl Searchable {
     pub fn load(out: &Path) -> Result<Searchable> {
         let (meta, data) = crate::search::files::load(&out.join(crate::search::files::DIR))?;
         let exact = ExactIndex::open_or_build(&tantivy_dir(out), &meta.build, &data)?;
-        Ok(Searchable {
+        Ok(Searchable::from_parts(data, Some(exact), meta.build))
+    }
+
+    pub fn from_parts(data: IndexData, exact: Option<ExactIndex>, build: String) -> Searchable {
+        Searchable {
             data,
-            exact: Some(exact),
+            exact,
+            build,
             cache: Default::default(),
-        })
+        }
     }
 
     pub fn search(
@@ -220,8 +242,12 @@ pub fn router(state: Arc<ServerState>) -> Router {
 async fn live_socket(State(state): State<Arc<ServerState>>, upgrade: WebSocketUpgrade) -> Response {
     let mut reload = state.reload.subscribe();
     upgrade.on_upgrade(move |mut socket| async move {
-        while reload.recv().await.is_ok() {
-            if socket.send(Message::Text("reload".into())).await.is_err() {
+        while let Ok(message) = reload.recv().await {
+            if socket
+                .send(Message::Text(message.as_ref().into()))
+                .await
+                .is_err()
+            {
                 break;
             }
         }

@@ -91,12 +91,8 @@ pub fn render_over(
     previous: Option<&Path>,
     sink: &Sink,
 ) -> Result<Rendered> {
-    let theme = Theme::load(root, &archive.config.theme)
-        .map_err(|problems| ContentErrors(to_diagnostics(problems)))?;
-    let base = base_path
-        .map(String::from)
-        .unwrap_or_else(|| archive.config.base_path());
-    let links = Links::new(base, archive.config.absolute_prefix());
+    let theme = load_theme(root, archive)?;
+    let links = links_for(archive, base_path);
     let renderer = Renderer::new(archive, &theme, &links);
     let kept = previous
         .map(|out| kept_pdfs(&renderer, archive, out))
@@ -131,6 +127,21 @@ pub fn render_over(
         })?;
     }
     Ok(Rendered { paths })
+}
+
+/// The theme the site names; its template errors as `ContentErrors`.
+pub fn load_theme(root: &Path, archive: &Archive) -> Result<Theme> {
+    Theme::load(root, &archive.config.theme)
+        .map_err(|problems| ContentErrors(to_diagnostics(problems)).into())
+}
+
+/// How pages link to each other: under the site's base path, or under
+/// `base_path` when `serve` overrides it.
+pub fn links_for(archive: &Archive, base_path: Option<&str>) -> Links {
+    let base = base_path
+        .map(String::from)
+        .unwrap_or_else(|| archive.config.base_path());
+    Links::new(base, archive.config.absolute_prefix())
 }
 
 /// Issues whose PDF in the previous output was printed from exactly the
@@ -184,6 +195,15 @@ fn to_diagnostics(list: Vec<crate::diagnostics::Diagnostic>) -> Diagnostics {
 /// The full build: load, render, then swap the new output in atomically.
 /// On any error the previous output is left untouched.
 pub fn build(options: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildSummary> {
+    build_keeping(options, progress).map(|(summary, _)| summary)
+}
+
+/// The full build, handing back the archive it built from (`serve` keeps
+/// it for incremental rebuilds).
+pub fn build_keeping(
+    options: &BuildOptions,
+    progress: &dyn Fn(&str),
+) -> Result<(BuildSummary, Archive)> {
     let started = Instant::now();
     output::check_output_location(&options.root, &options.out)?;
     progress("读取内容");
@@ -193,13 +213,26 @@ pub fn build(options: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildSum
         return Err(ContentErrors(diagnostics).into());
     };
     let load_time = started.elapsed();
+    let mut summary = write_site(options, &archive, diagnostics, progress)?;
+    summary.load = load_time;
+    summary.total = started.elapsed();
+    Ok((summary, archive))
+}
 
+/// Render and swap stages for an archive already loaded: after a template
+/// edit, `serve` renders again without reading the content again.
+pub fn write_site(
+    options: &BuildOptions,
+    archive: &Archive,
+    diagnostics: Diagnostics,
+    progress: &dyn Fn(&str),
+) -> Result<BuildSummary> {
+    let started = Instant::now();
     progress("渲染并写出页面");
-    let render_started = Instant::now();
     let staging = Staging::create(&options.out)?;
     let rendered = match render_over(
         &options.root,
-        &archive,
+        archive,
         options.base_path.as_deref(),
         options.search_index,
         Some(&options.out),
@@ -217,7 +250,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildSum
             });
         }
     };
-    let render_time = render_started.elapsed();
+    let render_time = started.elapsed();
 
     progress("替换原有输出");
     let write_started = Instant::now();
@@ -230,7 +263,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildSum
         reports: archive.reports.len(),
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
         files: paths.len(),
-        load: load_time,
+        load: Duration::ZERO,
         render: render_time,
         write: write_time,
         total: started.elapsed(),

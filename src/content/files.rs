@@ -183,6 +183,44 @@ pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Found {
     found
 }
 
+/// The report file at `path` as `discover` would list it, to read it again
+/// after an edit. `None` for anything else (an issue file, an asset, a
+/// file out of place, a symbolic link, an oversized file): those go
+/// through a full load, which also says what is wrong with them.
+pub fn report_source(root: &Path, path: &Path) -> Option<SourceFile> {
+    let content = root.join(CONTENT_DIR);
+    let relative_path = path.strip_prefix(&content).ok()?;
+    let parts: Vec<String> = relative_path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.iter().any(|p| is_ignored(p)) {
+        return None;
+    }
+    let extension = relative_path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if !matches!(extension.as_deref(), Some("md" | "markdown")) {
+        return None;
+    }
+    let location = match (parts.len(), issue_folder_of(&parts)) {
+        (3, Some((year, number))) if parts[2] != ISSUE_FILE => Location::Report { year, number },
+        (2, _) if parts[0] == DRAFTS_DIR => Location::Draft,
+        _ => return None,
+    };
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() || meta.len() > MAX_CONTENT_FILE_BYTES {
+        return None;
+    }
+    Some(SourceFile {
+        path: path.to_path_buf(),
+        display: display_path(root, path),
+        relative: parts.join("/"),
+        location,
+    })
+}
+
 /// `<year>/<nn>/…` with a plausible year and issue number.
 fn issue_folder_of(parts: &[String]) -> Option<(i32, u32)> {
     if parts.len() < 3 {

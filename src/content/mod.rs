@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+pub use files::report_source;
 use front_matter::{FieldError, FieldSpec, Fields};
 use gazetteer::{Gazetteer, Place, Resolution};
 pub use model::{Archive, Asset, Distribution, Issue, Report};
@@ -622,32 +623,7 @@ fn assemble(
 
     let rendered: Vec<Report> = reports
         .into_par_iter()
-        .map(|(file, issue, place)| {
-            let body = crate::markdown::render(&file.body);
-            let keywords = crate::keywords::extract(
-                &file.title,
-                &body.plain,
-                &file.tags,
-                config.keywords_per_report,
-            );
-            Report {
-                slug: file.slug,
-                source: file.file.relative,
-                issue,
-                county: file.county,
-                place,
-                title: file.title,
-                subtitle: file.subtitle,
-                supplier: file.supplier,
-                order: file.order,
-                tags: file.tags,
-                draft: file.draft || matches!(file.file.location, Location::Draft),
-                body_html: body.html,
-                plain_text: body.plain,
-                keywords,
-                added_distribution: file.distribution,
-            }
-        })
+        .map(|(file, issue, place)| finish_report(file, issue, place, &config))
         .collect();
     for (index, report) in rendered.iter().enumerate() {
         if let Some(issue) = report.issue {
@@ -662,6 +638,105 @@ fn assemble(
         reports: rendered,
         assets,
     }
+}
+
+/// The report as templates see it: its body rendered and its keywords
+/// drawn (the costly part of loading).
+fn finish_report(
+    file: ReportFile,
+    issue: Option<usize>,
+    place: Place,
+    config: &SiteConfig,
+) -> Report {
+    let body = crate::markdown::render(&file.body);
+    let keywords = crate::keywords::extract(
+        &file.title,
+        &body.plain,
+        &file.tags,
+        config.keywords_per_report,
+    );
+    Report {
+        slug: file.slug,
+        source: file.file.relative,
+        issue,
+        county: file.county,
+        place,
+        title: file.title,
+        subtitle: file.subtitle,
+        supplier: file.supplier,
+        order: file.order,
+        tags: file.tags,
+        draft: file.draft || matches!(file.file.location, Location::Draft),
+        body_html: body.html,
+        plain_text: body.plain,
+        keywords,
+        added_distribution: file.distribution,
+    }
+}
+
+/// A report file read again after an edit (`serve`).
+pub enum Reloaded {
+    /// The report as a full load would make it, for the same place in the
+    /// archive; with the file's warnings.
+    Report(Box<Report>, Diagnostics),
+    /// The file has errors.
+    Failed(Diagnostics),
+    /// The edit moves the report (another issue, order or draft state) or
+    /// changes its issue's distribution: only a full load is right.
+    NeedsFullLoad,
+}
+
+/// Reads report `index` of `archive` again from `file`.
+pub fn reload_report(
+    root: &Path,
+    archive: &Archive,
+    index: usize,
+    file: &SourceFile,
+    options: LoadOptions,
+) -> Reloaded {
+    let (parsed, mut diagnostics) = parse_file(root, file);
+    let report_file = match parsed {
+        Parsed::Report(report_file) => *report_file,
+        Parsed::Failed => return Reloaded::Failed(diagnostics),
+        Parsed::Issue(_) => return Reloaded::NeedsFullLoad,
+    };
+    let before = &archive.reports[index];
+    let draft = report_file.draft || matches!(file.location, Location::Draft);
+    let issue = match file.location {
+        Location::Report { year, number } => {
+            if let Some((stated, line)) = report_file.issue_field {
+                if stated != number {
+                    diagnostics.push(Diagnostic::error(
+                        file.display.clone(),
+                        line,
+                        format!("报告写的期号是第 {stated} 期，但它放在第 {number} 期的文件夹 content/{year}/{number:02}/ 中"),
+                    ).hint(format!("如果它属于第 {stated} 期，请把文件移到 content/{year}/{stated:02}/；否则把期号改为 {number}")));
+                    return Reloaded::Failed(diagnostics);
+                }
+            }
+            archive
+                .issues
+                .iter()
+                .position(|i| i.year == year && i.number == number)
+        }
+        Location::Draft | Location::Issue { .. } => None,
+    };
+    if issue != before.issue
+        || draft != before.draft
+        || (draft && !options.drafts)
+        || report_file.order != before.order
+        || report_file.distribution != before.added_distribution
+    {
+        return Reloaded::NeedsFullLoad;
+    }
+    let place = resolve_place(Gazetteer::henan(), &report_file, &mut diagnostics);
+    let report = finish_report(report_file, issue, place, &archive.config);
+    Reloaded::Report(Box::new(report), diagnostics)
+}
+
+/// The archive's own checks, for an archive changed in place.
+pub fn check_archive(archive: &Archive, diagnostics: &mut Diagnostics) {
+    validate::check_archive(archive, diagnostics);
 }
 
 fn resolve_place(gazetteer: &Gazetteer, file: &ReportFile, diagnostics: &mut Diagnostics) -> Place {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use crate::config::SiteConfig;
 use crate::content::gazetteer::Place;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Archive {
     pub config: SiteConfig,
     /// Sorted by year, then number.

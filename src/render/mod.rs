@@ -2,6 +2,7 @@
 //! the files of the site. Nothing here touches the disk.
 
 pub mod charts;
+pub mod dependents;
 pub mod links;
 mod related;
 mod taxonomy;
@@ -17,7 +18,7 @@ use tera::Context;
 use crate::content::Archive;
 use crate::diagnostics::Diagnostic;
 use links::Links;
-use taxonomy::{Taxonomies, TermPage};
+use taxonomy::{MemberGroup, Taxonomies, TermPage};
 use templates::{Origin, Theme};
 use views::{IssueLink, ReportLink, ReportView, ViewBuilder};
 
@@ -54,7 +55,9 @@ pub enum Contents {
 }
 
 /// A page to render: which template, at which path, with which data.
-enum Job {
+/// Indexes are into the archive and the taxonomies of one `Renderer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
     Home,
     Issue(usize),
     Print(usize),
@@ -76,7 +79,9 @@ pub struct Renderer<'a> {
     links: &'a Links,
     views: ViewBuilder<'a>,
     site: views::SiteView,
-    taxonomies: Taxonomies,
+    /// Built on first use: rendering one report's pages after an edit
+    /// rarely needs the term pages.
+    taxonomies: std::sync::OnceLock<Taxonomies>,
     postings: HashMap<&'a str, Vec<usize>>,
     /// Issues whose PDF is in the output: their pages link to it.
     pdfs: std::collections::HashSet<usize>,
@@ -86,17 +91,28 @@ impl<'a> Renderer<'a> {
     pub fn new(archive: &'a Archive, theme: &'a Theme, links: &'a Links) -> Renderer<'a> {
         let views = ViewBuilder::new(archive, links);
         let postings = related::keyword_postings(archive);
-        let taxonomies = Taxonomies::build(archive, &views, &postings);
         Renderer {
             archive,
             theme,
             links,
             site: views.site(),
             views,
-            taxonomies,
+            taxonomies: Default::default(),
             postings,
             pdfs: Default::default(),
         }
+    }
+
+    fn taxonomies(&self) -> &Taxonomies {
+        self.taxonomies
+            .get_or_init(|| Taxonomies::build(self.archive, &self.views, &self.postings))
+    }
+
+    /// Keywords shared by two reports or more have a page of their own.
+    fn keyword_has_page(&self, keyword: &str) -> bool {
+        self.postings
+            .get(keyword)
+            .is_some_and(|list| list.len() >= 2)
     }
 
     /// Marks the issues whose PDF the output will hold.
@@ -119,7 +135,14 @@ impl<'a> Renderer<'a> {
     /// memory at once). Returns the paths made. Template errors are
     /// collected and returned together as `ContentErrors`.
     pub fn render_all(&self, sink: &Sink) -> anyhow::Result<Vec<String>> {
-        let jobs = self.jobs();
+        let mut paths = self.render_jobs(&self.jobs(), sink)?;
+        paths.reserve(self.theme.static_files.len() + self.archive.assets.len() + 1);
+        self.finish(paths, sink)
+    }
+
+    /// The given pages, rendered in parallel and handed to `sink`. Template
+    /// errors are collected and returned together as `ContentErrors`.
+    pub fn render_jobs(&self, jobs: &[Job], sink: &Sink) -> anyhow::Result<Vec<String>> {
         let results: Vec<Result<String, Failure>> = jobs
             .par_iter()
             .map(|job| {
@@ -129,9 +152,7 @@ impl<'a> Renderer<'a> {
                 Ok(path)
             })
             .collect();
-        let mut paths = Vec::with_capacity(
-            results.len() + self.theme.static_files.len() + self.archive.assets.len() + 1,
-        );
+        let mut paths = Vec::with_capacity(results.len());
         let mut problems: Vec<Diagnostic> = Vec::new();
         for result in results {
             match result {
@@ -147,6 +168,12 @@ impl<'a> Renderer<'a> {
         if !problems.is_empty() {
             return Err(content_errors(problems));
         }
+        Ok(paths)
+    }
+
+    /// After the pages: the sitemap, the theme's static files and the
+    /// content's own files.
+    fn finish(&self, mut paths: Vec<String>, sink: &Sink) -> anyhow::Result<Vec<String>> {
         // A sitemap lists full addresses; without one in base_url there is none.
         if self.links.is_absolute() {
             let sitemap = self.sitemap(&paths).map_err(content_errors)?;
@@ -188,7 +215,7 @@ impl<'a> Renderer<'a> {
         Ok(paths)
     }
 
-    fn jobs(&self) -> Vec<Job> {
+    pub fn jobs(&self) -> Vec<Job> {
         let archive = self.archive;
         let mut jobs = vec![
             Job::Home,
@@ -209,8 +236,8 @@ impl<'a> Renderer<'a> {
         if archive.reports.iter().any(|r| r.issue.is_none()) {
             jobs.push(Job::Drafts);
         }
-        jobs.extend((0..self.taxonomies.indexes.len()).map(Job::TermIndex));
-        jobs.extend((0..self.taxonomies.pages.len()).map(Job::Term));
+        jobs.extend((0..self.taxonomies().indexes.len()).map(Job::TermIndex));
+        jobs.extend((0..self.taxonomies().pages.len()).map(Job::Term));
         jobs
     }
 
@@ -271,14 +298,14 @@ impl<'a> Renderer<'a> {
                         .iter()
                         .map(|k| views::KeywordLink {
                             name: k.clone(),
-                            url: if self.taxonomies.keyword_has_page(k) {
+                            url: if self.keyword_has_page(k) {
                                 self.links.href(&links::keyword_path(k))
                             } else {
                                 String::new()
                             },
                         })
                         .collect(),
-                    related: related::related(archive, &self.postings, *index, 5)
+                    related: related::related(archive, &self.postings, *index, related::SHOWN)
                         .into_iter()
                         .map(|r| self.views.report_link_at(r))
                         .collect(),
@@ -335,9 +362,8 @@ impl<'a> Renderer<'a> {
                 (path, "issues.html", "issues")
             }
             Job::Drafts => {
-                let drafts: Vec<ReportLink> = (0..archive.reports.len())
+                let drafts: Vec<usize> = (0..archive.reports.len())
                     .filter(|&r| archive.reports[r].issue.is_none())
-                    .map(|r| self.views.report_link_at(r))
                     .collect();
                 let page = TermPage {
                     path: "drafts/".into(),
@@ -345,7 +371,7 @@ impl<'a> Renderer<'a> {
                     name: "尚未编入某期的报告".into(),
                     description: "这些报告在 content/drafts/ 中，只在加 --drafts 构建时发布。"
                         .into(),
-                    groups: vec![views::ReportGroup {
+                    groups: vec![MemberGroup {
                         heading: String::new(),
                         url: String::new(),
                         reports: drafts,
@@ -353,11 +379,11 @@ impl<'a> Renderer<'a> {
                     section: "issues",
                 };
                 context.insert("page_title", &page.name);
-                context.insert("term", &page);
+                context.insert("term", &page.view(&self.views));
                 ("drafts/index.html".to_string(), "term.html", "issues")
             }
             Job::TermIndex(index) => {
-                let page = &self.taxonomies.indexes[*index];
+                let page = &self.taxonomies().indexes[*index];
                 context.insert("page_title", &page.title);
                 context.insert("index", page);
                 (
@@ -367,9 +393,9 @@ impl<'a> Renderer<'a> {
                 )
             }
             Job::Term(index) => {
-                let page = &self.taxonomies.pages[*index];
+                let page = &self.taxonomies().pages[*index];
                 context.insert("page_title", &format!("{}：{}", page.kind, page.name));
-                context.insert("term", page);
+                context.insert("term", &page.view(&self.views));
                 (
                     format!("{}index.html", page.path),
                     "term.html",
@@ -377,7 +403,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Job::Stats => {
-                let stats = self.taxonomies.stats(archive, self.links);
+                let stats = self.taxonomies().stats(archive, self.links);
                 context.insert("page_title", "档案概览");
                 context.insert("stats", &stats);
                 ("stats/index.html".to_string(), "stats.html", "stats")

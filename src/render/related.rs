@@ -6,7 +6,10 @@ use crate::content::Archive;
 
 /// Keywords carried by more reports than this say little about any one of
 /// them and would make the computation quadratic.
-const MAX_POSTINGS: usize = 400;
+pub const MAX_POSTINGS: usize = 400;
+
+/// How many related reports a report's page shows.
+pub const SHOWN: usize = 5;
 
 /// keyword → published reports carrying it, in archive order.
 pub fn keyword_postings(archive: &Archive) -> HashMap<&str, Vec<usize>> {

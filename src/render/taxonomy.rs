@@ -1,7 +1,7 @@
 //! The archive's ways in besides issue order: by county (under its
 //! prefecture), by supplier, by series and by keyword, and the overview.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -27,16 +27,55 @@ pub struct TermIndexPage {
     pub section: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+/// A term's page: its reports by index, turned into links only when the
+/// page is rendered (so building every term page stays cheap enough to
+/// redo on each edit in `serve`).
+#[derive(Debug)]
 pub struct TermPage {
     pub path: String,
     /// What kind of term: 县区, 供稿单位, 专辑, 关键词.
     pub kind: String,
     pub name: String,
     pub description: String,
-    pub groups: Vec<ReportGroup>,
-    #[serde(skip)]
+    pub groups: Vec<MemberGroup>,
     pub section: &'static str,
+}
+
+#[derive(Debug)]
+pub struct MemberGroup {
+    pub heading: String,
+    pub url: String,
+    pub reports: Vec<usize>,
+}
+
+/// What `term.html` sees.
+#[derive(Serialize)]
+pub struct TermPageView<'p> {
+    pub path: &'p str,
+    pub kind: &'p str,
+    pub name: &'p str,
+    pub description: &'p str,
+    pub groups: Vec<ReportGroup>,
+}
+
+impl TermPage {
+    pub fn view(&self, views: &ViewBuilder) -> TermPageView<'_> {
+        TermPageView {
+            path: &self.path,
+            kind: &self.kind,
+            name: &self.name,
+            description: &self.description,
+            groups: self
+                .groups
+                .iter()
+                .map(|g| ReportGroup {
+                    heading: g.heading.clone(),
+                    url: g.url.clone(),
+                    reports: g.reports.iter().map(|&r| views.report_link_at(r)).collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -50,7 +89,6 @@ pub struct StatsView {
 pub struct Taxonomies {
     pub indexes: Vec<TermIndexPage>,
     pub pages: Vec<TermPage>,
-    keyword_pages: HashSet<String>,
     by_prefecture: Vec<(String, usize)>,
     by_year: Vec<(i32, usize)>,
 }
@@ -65,24 +103,19 @@ impl Taxonomies {
         let published: Vec<usize> = (0..archive.reports.len())
             .filter(|&i| archive.reports[i].issue.is_some())
             .collect();
-        let link_of = |i: usize| views.report_link_at(i);
-        let by_year_groups = |reports: &[usize]| -> Vec<ReportGroup> {
-            let mut groups: Vec<ReportGroup> = Vec::new();
+        let by_year_groups = |reports: &[usize]| -> Vec<MemberGroup> {
+            let mut groups: Vec<MemberGroup> = Vec::new();
             for &r in reports.iter().rev() {
                 let year = archive.issues[archive.reports[r].issue.expect("published")].year;
                 let heading = format!("{year}年");
                 if groups.last().map(|g| &g.heading) != Some(&heading) {
-                    groups.push(ReportGroup {
+                    groups.push(MemberGroup {
                         heading,
                         url: links.href(&format!("{year}/")),
                         reports: Vec::new(),
                     });
                 }
-                groups
-                    .last_mut()
-                    .expect("pushed above")
-                    .reports
-                    .push(link_of(r));
+                groups.last_mut().expect("pushed above").reports.push(r);
             }
             groups
         };
@@ -132,10 +165,10 @@ impl Taxonomies {
                     url: links.href(&path),
                     count: reports.len(),
                 });
-                prefecture_groups.push(ReportGroup {
+                prefecture_groups.push(MemberGroup {
                     heading: label,
                     url: links.href(&path),
-                    reports: reports.iter().rev().map(|&r| link_of(r)).collect(),
+                    reports: reports.iter().rev().copied().collect(),
                 });
                 if !is_prefecture_itself {
                     pages.push(TermPage {
@@ -234,14 +267,14 @@ impl Taxonomies {
                 .map(|&i| {
                     let issue = &archive.issues[i];
                     let link = views.issue_link_at(i);
-                    ReportGroup {
+                    MemberGroup {
                         heading: format!(
                             "{} {}",
                             link.label,
                             issue.album.clone().unwrap_or_default()
                         ),
                         url: link.url,
-                        reports: issue.reports.iter().map(|&r| link_of(r)).collect(),
+                        reports: issue.reports.clone(),
                     }
                 })
                 .collect();
@@ -274,9 +307,7 @@ impl Taxonomies {
             .map(|(k, v)| (*k, v))
             .collect();
         keyword_terms.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
-        let mut keyword_pages = HashSet::new();
         for (keyword, reports) in &keyword_terms {
-            keyword_pages.insert(keyword.to_string());
             pages.push(TermPage {
                 path: links::keyword_path(keyword),
                 kind: "关键词".into(),
@@ -316,14 +347,9 @@ impl Taxonomies {
         Taxonomies {
             indexes,
             pages,
-            keyword_pages,
             by_prefecture,
             by_year: years.into_iter().collect(),
         }
-    }
-
-    pub fn keyword_has_page(&self, keyword: &str) -> bool {
-        self.keyword_pages.contains(keyword)
     }
 
     pub fn stats(&self, _archive: &Archive, links: &Links) -> StatsView {

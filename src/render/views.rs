@@ -23,7 +23,7 @@ pub struct SiteView {
     pub css_url: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IssueLink {
     pub url: String,
     pub year: i32,
@@ -39,7 +39,7 @@ pub struct IssueLink {
     pub report_count: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportLink {
     pub url: String,
     /// 新蔡县：依托代表联络站点 扎实开展主题活动
@@ -136,12 +136,12 @@ pub struct ViewBuilder<'a> {
     pub links: &'a Links,
     /// Built once: every list of reports reuses them.
     issue_links: Vec<IssueLink>,
-    report_links: Vec<ReportLink>,
+    /// Made on first use: an edit's few pages need only a few.
+    report_links: Vec<std::sync::OnceLock<ReportLink>>,
 }
 
 impl<'a> ViewBuilder<'a> {
     pub fn new(archive: &'a Archive, links: &'a Links) -> ViewBuilder<'a> {
-        use rayon::prelude::*;
         let mut builder = ViewBuilder {
             archive,
             links,
@@ -153,12 +153,7 @@ impl<'a> ViewBuilder<'a> {
             .iter()
             .map(|i| builder.make_issue_link(i))
             .collect();
-        let report_links = archive
-            .reports
-            .par_iter()
-            .map(|r| builder.make_report_link(r))
-            .collect();
-        builder.report_links = report_links;
+        builder.report_links = archive.reports.iter().map(|_| Default::default()).collect();
         builder
     }
 
@@ -167,7 +162,9 @@ impl<'a> ViewBuilder<'a> {
     }
 
     pub fn report_link_at(&self, index: usize) -> ReportLink {
-        self.report_links[index].clone()
+        self.report_links[index]
+            .get_or_init(|| self.make_report_link(&self.archive.reports[index]))
+            .clone()
     }
 
     pub fn site(&self) -> SiteView {
@@ -209,7 +206,9 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    fn make_report_link(&self, report: &Report) -> ReportLink {
+    /// The link to `report` as it stands, which need not be the archive's
+    /// (`serve` compares a report's link before and after an edit).
+    pub fn make_report_link(&self, report: &Report) -> ReportLink {
         let archive = self.archive;
         ReportLink {
             url: self.links.href(&links::report_path(archive, report)),

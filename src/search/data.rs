@@ -90,7 +90,7 @@ pub struct Meta {
     pub b: f64,
     pub doc_block: u32,
     /// Number of shard files of each posting kind: `u`, `b`, `p`, `k`.
-    pub shards: HashMap<String, u32>,
+    pub shards: std::collections::BTreeMap<String, u32>,
     pub years: Vec<u16>,
     /// Changes with every build: lets caches and `jianbao search` tell a
     /// stale index.

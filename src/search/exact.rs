@@ -10,7 +10,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
+};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term};
 
@@ -19,6 +21,7 @@ use super::indexer::cover_offsets;
 use super::normalize::{fold, is_break};
 
 pub struct ExactIndex {
+    index: Index,
     searcher: Searcher,
     /// Per segment, tantivy's document number → our document id.
     ids: Vec<Vec<u32>>,
@@ -130,7 +133,7 @@ impl ExactIndex {
         };
         schema.add_text_field("unigrams", positional("unigram"));
         schema.add_text_field("bigrams", positional("bigram"));
-        schema.add_u64_field("id", FAST);
+        schema.add_u64_field("id", INDEXED | FAST);
         schema.build()
     }
 
@@ -161,6 +164,7 @@ impl ExactIndex {
             );
         }
         Ok(ExactIndex {
+            index,
             searcher,
             ids,
             unigrams: schema.get_field("unigrams")?,
@@ -190,6 +194,30 @@ impl ExactIndex {
         writer.commit().context("无法建立检索索引（tantivy）")?;
         writer.wait_merging_threads().ok();
         Self::from_index(index)
+    }
+
+    /// The same index with documents replaced by their new texts (an edit
+    /// in `serve`): written where the index lives, then read anew.
+    pub fn replace(&self, documents: &[(u32, &str)]) -> Result<ExactIndex> {
+        let schema = self.index.schema();
+        let unigrams = schema.get_field("unigrams")?;
+        let bigrams = schema.get_field("bigrams")?;
+        let id = schema.get_field("id")?;
+        let mut writer = self
+            .index
+            .writer_with_num_threads::<TantivyDocument>(1, 32_000_000)
+            .context("无法更新检索索引（tantivy）")?;
+        for &(doc, text) in documents {
+            writer.delete_term(Term::from_field_u64(id, doc as u64));
+            let mut document = TantivyDocument::new();
+            document.add_text(unigrams, text);
+            document.add_text(bigrams, text);
+            document.add_u64(id, doc as u64);
+            writer.add_document(document)?;
+        }
+        writer.commit().context("无法更新检索索引（tantivy）")?;
+        drop(writer);
+        Self::from_index(self.index.clone())
     }
 
     fn term_query(&self, term: &[char]) -> Box<dyn Query> {

@@ -320,7 +320,7 @@ pub fn to_files(index: &IndexData, build: &str) -> Vec<OutputFile> {
         k1: K1,
         b: B,
         doc_block: DOC_BLOCK,
-        shards,
+        shards: shards.into_iter().collect(),
         years,
         build: build.to_string(),
     };

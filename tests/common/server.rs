@@ -42,6 +42,38 @@ pub fn serve(site: &Path, out: Option<&Path>) -> (Running, u16) {
     (Running(child), port)
 }
 
+/// `serve`, also handing over every line it prints after its address (the
+/// terminal an editor watches: what was rebuilt, and how).
+pub fn serve_with_log(
+    site: &Path,
+    out: Option<&Path>,
+) -> (Running, u16, std::sync::mpsc::Receiver<String>) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jianbao"));
+    command.args(["serve", "--port", "0", "--root"]).arg(site);
+    if let Some(out) = out {
+        command.arg("--out").arg(out);
+    }
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run the jianbao binary");
+    let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
+    let port = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            sender.send(line).ok();
+        }
+    });
+    (Running(child), port, receiver)
+}
+
 /// `GET target`, returning the status and the body.
 pub fn http_get(port: u16, target: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();

@@ -4,19 +4,21 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
-use crate::diagnostics::ContentErrors;
-use crate::serve::{Searchable, ServerState};
-use crate::site::{self, BuildOptions};
+mod incremental;
 
-/// What a change touches decides how it is reported; every kind is rebuilt
-/// in full for now (see README: incremental rebuilds are not done yet).
+pub use incremental::{LiveSite, Plan, Update};
+
+use crate::diagnostics::ContentErrors;
+use crate::serve::ServerState;
+
+/// The changed files, as the terminal lists them.
 fn describe(root: &Path, paths: &[PathBuf]) -> String {
     let mut shown: Vec<String> = paths
         .iter()
@@ -69,42 +71,80 @@ pub fn error_text(err: &anyhow::Error) -> String {
     }
 }
 
-/// Rebuilds and swaps what the server answers from; on failure records the
-/// errors for the overlay. Returns a line for the terminal.
-pub fn rebuild(state: &ServerState, options: &BuildOptions) -> String {
-    let started = Instant::now();
-    let summary = match site::build(options, &|_| {}) {
-        Ok(summary) => summary,
+/// Rebuilds for a change to `paths`, as little as the change needs, and
+/// swaps in what the server answers from; on failure records the errors
+/// for the overlay. Returns the lines for the terminal, none when the
+/// change did not concern the site.
+pub fn rebuild(state: &ServerState, site: &mut LiveSite, paths: &[PathBuf]) -> Vec<String> {
+    let plan = site.plan(paths);
+    let outcome = match plan {
+        Plan::Nothing => return Vec::new(),
+        Plan::Reports(reports) => match site.update_reports(&reports, &|written| {
+            // The first pages written clear the overlay from every page.
+            if state.error.write().expect("error lock").take().is_some() {
+                state.notify_reload();
+            } else {
+                state.notify_changed(written);
+            }
+        }) {
+            Ok(Some(update)) => {
+                let mut lines = vec![update.line()];
+                match site.update_search(state) {
+                    Ok(Some(line)) if !line.is_empty() => lines.push(line),
+                    Ok(_) => {}
+                    Err(err) => {
+                        lines.push(format!("检索索引未能增量更新（{err:#}）"));
+                        lines.extend(full(state, site, "检索索引需要重建"));
+                    }
+                }
+                return lines;
+            }
+            Ok(None) => {
+                return full(
+                    state,
+                    site,
+                    "修改涉及报告的期号、顺序或分送范围，或增删了页面",
+                )
+            }
+            Err(err) => Err(err),
+        },
+        Plan::Render => site.render_again(state),
+        Plan::Full(reason) => return full(state, site, &reason),
+    };
+    finish(state, outcome)
+}
+
+fn full(state: &ServerState, site: &mut LiveSite, reason: &str) -> Vec<String> {
+    let mut lines = vec![format!("完整重建（{reason}）")];
+    lines.extend(finish(
+        state,
+        site.full_build(state)
+            .map(|line| format!("已重新构建（全部）：{line}")),
+    ));
+    lines
+}
+
+fn finish(state: &ServerState, outcome: anyhow::Result<String>) -> Vec<String> {
+    let line = match outcome {
+        // The new pages are already served: the overlay goes with them.
+        Ok(line) => {
+            *state.error.write().expect("error lock") = None;
+            line
+        }
         Err(err) => {
             let text = error_text(&err);
             *state.error.write().expect("error lock") = Some(text.clone());
-            state.notify_reload();
-            return format!("构建失败，继续提供上一次的网站：\n{text}");
-        }
-    };
-    // The new pages are already served: the overlay goes with them.
-    *state.error.write().expect("error lock") = None;
-    let line = match Searchable::load(&options.out) {
-        Ok(index) => {
-            *state.index.write().expect("index lock") = Arc::new(index);
-            format!(
-                "已重新构建（全部）：{}，用时 {:.2} 秒",
-                summary.line(),
-                started.elapsed().as_secs_f64()
-            )
-        }
-        Err(err) => {
-            let text = format!("检索索引无法读取：{err:#}");
-            *state.error.write().expect("error lock") = Some(text.clone());
-            text
+            format!("构建失败，继续提供上一次的网站：\n{text}")
         }
     };
     state.notify_reload();
-    line
+    vec![line]
 }
 
 /// Watches `root` and rebuilds on every change, until the process ends.
-pub fn watch(state: Arc<ServerState>, options: BuildOptions) -> Result<()> {
+pub fn watch(state: Arc<ServerState>, mut site: LiveSite) -> Result<()> {
+    site.start_search_worker(state.clone());
+    let options = site.options().clone();
     let root = options
         .root
         .canonicalize()
@@ -142,10 +182,10 @@ pub fn watch(state: Arc<ServerState>, options: BuildOptions) -> Result<()> {
             if paths.is_empty() {
                 continue;
             }
-            // Further changes that arrived during the rebuild are folded in.
-            while receiver.try_recv().is_ok() {}
             println!("检测到修改：{}", describe(&root, &paths));
-            println!("{}", rebuild(&state, &options));
+            for line in rebuild(&state, &mut site, &paths) {
+                println!("{line}");
+            }
         }
     });
     Ok(())

@@ -1,0 +1,458 @@
+//! Incremental rebuilds for `jianbao serve`. The preview keeps the archive
+//! it built in memory; an edit to one report reads that file alone,
+//! renders only the pages that show the report, and rewrites only the
+//! output files whose bytes changed. A template edit renders again from
+//! the archive in memory. Anything else (site.toml, an issue file, a file
+//! added, removed or moved) is a full build, and the terminal says so.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::content::{self, Archive, LoadOptions, Reloaded};
+use crate::diagnostics::{display_path, ContentErrors, Diagnostics};
+use crate::output;
+use crate::render::dependents::{related_around, Shape};
+use crate::render::{Job, OutputFile, Renderer};
+use crate::serve::{Searchable, ServerState};
+use crate::site::{self, BuildOptions};
+
+/// What a set of changed paths asks for.
+#[derive(Debug, PartialEq)]
+pub enum Plan {
+    /// These reports' files changed, and nothing else.
+    Reports(Vec<PathBuf>),
+    /// Templates or static files changed: render again, content as it is.
+    Render,
+    /// Read everything again.
+    Full(String),
+    /// Nothing that affects the site (an editor's temporary file).
+    Nothing,
+}
+
+/// The site as `serve` last built it.
+pub struct LiveSite {
+    options: BuildOptions,
+    /// `options.root`, canonical: watcher events carry canonical paths.
+    root: PathBuf,
+    /// Shared with the search worker, which indexes a snapshot while the
+    /// next edit is applied (copy on write).
+    archive: Option<Arc<Archive>>,
+    shape: Option<Shape>,
+    search: Option<SearchWorker>,
+    /// The report file whose error the overlay shows, when the last rebuild
+    /// failed on that file alone; after any other failure the next change
+    /// gets a full build.
+    failed: Option<Failure>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Failure {
+    Report(PathBuf),
+    Site,
+}
+
+impl LiveSite {
+    pub fn new(options: BuildOptions) -> LiveSite {
+        let root = options
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| options.root.clone());
+        LiveSite {
+            options,
+            root,
+            archive: None,
+            shape: None,
+            search: None,
+            failed: None,
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// Decides how to rebuild for `paths` (canonical, under the root).
+    pub fn plan(&self, paths: &[PathBuf]) -> Plan {
+        let Some(archive) = &self.archive else {
+            return Plan::Full("尚无成功的构建".into());
+        };
+        if self.failed == Some(Failure::Site) {
+            return Plan::Full("上一次构建失败".into());
+        }
+        let mut reports = Vec::new();
+        let mut render = false;
+        let mut full: Option<String> = None;
+        for path in paths {
+            let relative = path.strip_prefix(&self.root).unwrap_or(path);
+            let first = relative
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match first.as_str() {
+                "templates" | "themes" | "static" => render = true,
+                "content" => {
+                    let known = content::report_source(&self.root, path)
+                        .filter(|file| archive.reports.iter().any(|r| r.source == file.relative));
+                    match known {
+                        Some(_) => reports.push(path.clone()),
+                        // Editors save through temporary files that are
+                        // gone again by now (vim's 4913, Word's ~WRL0001.tmp).
+                        None if !path.exists() && !is_markdown(path) => {}
+                        None => {
+                            full.get_or_insert_with(|| {
+                                format!("{} 不是已有的报告", display_path(&self.root, path))
+                            });
+                        }
+                    }
+                }
+                _ => {
+                    full.get_or_insert_with(|| {
+                        format!("{} 已修改", display_path(&self.root, path))
+                    });
+                }
+            }
+        }
+        if let Some(Failure::Report(broken)) = &self.failed {
+            if !reports.contains(broken) {
+                return Plan::Full("上一次构建失败".into());
+            }
+        }
+        if let Some(reason) = full {
+            return Plan::Full(reason);
+        }
+        match (render, reports.is_empty()) {
+            (true, _) => Plan::Render,
+            (false, false) => {
+                reports.sort();
+                reports.dedup();
+                Plan::Reports(reports)
+            }
+            (false, true) => Plan::Nothing,
+        }
+    }
+
+    /// The build `serve` starts with, before the server has any state.
+    pub fn first_build(&mut self) -> Result<site::BuildSummary> {
+        let result = site::build_keeping(&self.options, &|_| {});
+        let (summary, archive) = self.settle(result, None)?;
+        self.remember(archive)?;
+        Ok(summary)
+    }
+
+    /// The first build, or any full one: read everything, write the site
+    /// anew and swap it in.
+    pub fn full_build(&mut self, state: &ServerState) -> Result<String> {
+        let started = Instant::now();
+        let gate = self.search_gate();
+        let _quiet = gate.as_ref().map(pause);
+        let result = site::build_keeping(&self.options, &|_| {});
+        let (summary, archive) = self.settle(result, None)?;
+        self.remember(archive)?;
+        self.reload_search(state)?;
+        Ok(format!(
+            "{}；检索索引已载入（共 {:.2} 秒）",
+            summary.line(),
+            started.elapsed().as_secs_f64()
+        ))
+    }
+
+    /// Templates or static files changed: render every page again from the
+    /// archive in memory.
+    pub fn render_again(&mut self, state: &ServerState) -> Result<String> {
+        let archive = self.archive.clone().context("尚无成功的构建")?;
+        let gate = self.search_gate();
+        let _quiet = gate.as_ref().map(pause);
+        let result = site::write_site(&self.options, &archive, Diagnostics::default(), &|_| {});
+        let summary = self.settle(result.map(|s| (s, ())), None)?.0;
+        let archive = self.archive.as_ref().expect("kept above");
+        let theme = site::load_theme(&self.options.root, archive)?;
+        let links = site::links_for(archive, self.options.base_path.as_deref());
+        self.shape = Some(Renderer::new(archive, &theme, &links).shape());
+        self.reload_search(state)?;
+        Ok(format!(
+            "重新渲染全部页面（模板或样式已修改，内容未重新读取）：{} 个页面，用时 {:.2} 秒",
+            summary.pages,
+            summary.render.as_secs_f64() + summary.write.as_secs_f64()
+        ))
+    }
+
+    /// Reports edited: each is read again and only the pages that show it
+    /// are rendered. Returns `Ok(None)` when an edit needs a full build.
+    /// `on_written` hears of the files each step rewrote, so open tabs
+    /// showing them reload.
+    pub fn update_reports(
+        &mut self,
+        paths: &[PathBuf],
+        on_written: &dyn Fn(&[String]),
+    ) -> Result<Option<Update>> {
+        let started = Instant::now();
+        let mut update = Update::default();
+        for path in paths {
+            match self.update_report(path, on_written) {
+                Ok(Some(written)) => update.written.extend(written),
+                Ok(None) => return Ok(None),
+                Err(err) => {
+                    // A template error or a failed write leaves pages
+                    // behind the archive in memory: only a full build
+                    // brings them level again.
+                    if !matches!(self.failed, Some(Failure::Report(_))) {
+                        self.failed = Some(Failure::Site);
+                    }
+                    return Err(err);
+                }
+            }
+        }
+        update.written.sort();
+        update.written.dedup();
+        update.reports = paths.iter().map(|p| display_path(&self.root, p)).collect();
+        update.elapsed = started.elapsed();
+        self.failed = None;
+        Ok(Some(update))
+    }
+
+    fn update_report(
+        &mut self,
+        path: &Path,
+        on_written: &dyn Fn(&[String]),
+    ) -> Result<Option<Vec<String>>> {
+        let archive = Arc::make_mut(self.archive.as_mut().context("尚无成功的构建")?);
+        let Some(file) = content::report_source(&self.root, path) else {
+            return Ok(None);
+        };
+        let Some(index) = archive
+            .reports
+            .iter()
+            .position(|r| r.source == file.relative)
+        else {
+            return Ok(None);
+        };
+        let options = LoadOptions {
+            drafts: self.options.drafts,
+        };
+        let report = match content::reload_report(&self.root, archive, index, &file, options) {
+            Reloaded::Report(report, _warnings) => *report,
+            Reloaded::NeedsFullLoad => return Ok(None),
+            Reloaded::Failed(diagnostics) => {
+                self.failed = Some(Failure::Report(path.to_path_buf()));
+                return Err(ContentErrors(diagnostics).into());
+            }
+        };
+        let keywords_changed = report.keywords != archive.reports[index].keywords;
+        let related_before =
+            keywords_changed.then(|| related_around(archive, index, &report.keywords));
+        let before = std::mem::replace(&mut archive.reports[index], report);
+        let mut problems = Diagnostics::default();
+        content::check_archive(archive, &mut problems);
+        if problems.has_errors() {
+            archive.reports[index] = before;
+            self.failed = Some(Failure::Report(path.to_path_buf()));
+            return Err(ContentErrors(problems).into());
+        }
+        let archive = self.archive.as_ref().expect("present above");
+        let theme = site::load_theme(&self.options.root, archive)?;
+        let links = site::links_for(archive, self.options.base_path.as_deref());
+        let renderer = Renderer::new(archive, &theme, &links);
+        // Related lists change with keywords; they show links.
+        let related_after = (keywords_changed || renderer.link_changed(index, &before))
+            .then(|| related_around(archive, index, &before.keywords));
+        let related_before = related_before.or_else(|| related_after.clone());
+        let related = related_before.as_ref().zip(related_after.as_ref());
+        let shape = self.shape.as_ref().context("尚无成功的构建")?;
+        let Some(jobs) = renderer.pages_touched_by(index, &before, shape, related) else {
+            return Ok(None);
+        };
+        // The pages the editor is looking at first, then the lists.
+        let (first, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
+            matches!(job, Job::Report(r) if *r == index)
+                || matches!(job, Job::Issue(_) | Job::Print(_))
+        });
+        let mut written = Vec::new();
+        for wave in [first, rest] {
+            let rendered: Mutex<Vec<OutputFile>> = Mutex::new(Vec::with_capacity(wave.len()));
+            renderer.render_jobs(&wave, &|file| {
+                rendered.lock().expect("render lock").push(file);
+                Ok(())
+            })?;
+            let files = rendered.into_inner().expect("render lock");
+            let changed = output::update_in_place(&self.options.out, &files)?;
+            on_written(&changed);
+            written.extend(changed);
+        }
+        Ok(Some(written))
+    }
+
+    /// Hands the archive as it now stands to the search worker; without
+    /// one, brings the index up to date at once. Returns a line for the
+    /// terminal when done at once.
+    pub fn update_search(&self, state: &ServerState) -> Result<Option<String>> {
+        let archive = self.archive.clone().context("尚无成功的构建")?;
+        match &self.search {
+            Some(worker) => {
+                let generation = worker.generation.load(Ordering::SeqCst);
+                worker.sender.send((generation, archive)).ok();
+                Ok(None)
+            }
+            None => update_search(&self.options, &archive, state).map(Some),
+        }
+    }
+
+    /// Indexes in the background from now on: the page of an edit is served
+    /// without waiting for the search index.
+    pub fn start_search_worker(&mut self, state: Arc<ServerState>) {
+        let (sender, receiver) = std::sync::mpsc::channel::<(u64, Arc<Archive>)>();
+        let worker = SearchWorker {
+            sender,
+            generation: Arc::new(AtomicU64::new(0)),
+            busy: Arc::new(Mutex::new(())),
+        };
+        let generation = worker.generation.clone();
+        let busy = worker.busy.clone();
+        let options = self.options.clone();
+        std::thread::spawn(move || {
+            while let Ok(mut job) = receiver.recv() {
+                // Only the newest archive matters.
+                while let Ok(newer) = receiver.try_recv() {
+                    job = newer;
+                }
+                let _busy = busy.lock().expect("search lock");
+                // A full build since then has indexed everything itself.
+                if job.0 != generation.load(Ordering::SeqCst) {
+                    continue;
+                }
+                match update_search(&options, &job.1, &state) {
+                    Ok(line) if line.is_empty() => {}
+                    Ok(line) => println!("{line}"),
+                    Err(err) => println!("检索索引未能更新：{err:#}（下次完整重建时会重新生成）"),
+                }
+            }
+        });
+        self.search = Some(worker);
+    }
+
+    fn search_gate(&self) -> Option<(Arc<Mutex<()>>, Arc<AtomicU64>)> {
+        let worker = self.search.as_ref()?;
+        Some((worker.busy.clone(), worker.generation.clone()))
+    }
+
+    fn reload_search(&self, state: &ServerState) -> Result<()> {
+        let index = Searchable::load(&self.options.out).context("检索索引无法读取")?;
+        *state.index.write().expect("index lock") = Arc::new(index);
+        Ok(())
+    }
+
+    /// Records a failure as the whole site's, or passes a success on.
+    fn settle<T>(&mut self, result: Result<T>, report: Option<&Path>) -> Result<T> {
+        if result.is_err() {
+            self.failed = Some(match report {
+                Some(path) => Failure::Report(path.to_path_buf()),
+                None => Failure::Site,
+            });
+        } else {
+            self.failed = None;
+        }
+        result
+    }
+
+    fn remember(&mut self, archive: Archive) -> Result<()> {
+        let theme = site::load_theme(&self.options.root, &archive)?;
+        let links = site::links_for(&archive, self.options.base_path.as_deref());
+        self.shape = Some(Renderer::new(&archive, &theme, &links).shape());
+        self.archive = Some(Arc::new(archive));
+        Ok(())
+    }
+}
+
+/// Keeps the search worker from writing while the whole output is
+/// replaced, and makes what it had queued obsolete.
+fn pause(gate: &(Arc<Mutex<()>>, Arc<AtomicU64>)) -> std::sync::MutexGuard<'_, ()> {
+    let guard = gate.0.lock().expect("search lock");
+    gate.1.fetch_add(1, Ordering::SeqCst);
+    guard
+}
+
+struct SearchWorker {
+    sender: std::sync::mpsc::Sender<(u64, Arc<Archive>)>,
+    /// Raised by every full build and full render.
+    generation: Arc<AtomicU64>,
+    /// Held while the worker writes index files, and by full builds.
+    busy: Arc<Mutex<()>>,
+}
+
+/// The static search index and the server's matcher, brought up to date
+/// with `archive`: only index files whose bytes changed are written, and
+/// only changed documents are indexed again.
+fn update_search(options: &BuildOptions, archive: &Archive, state: &ServerState) -> Result<String> {
+    if !options.search_index {
+        return Ok(String::new());
+    }
+    let started = Instant::now();
+    let links = site::links_for(archive, options.base_path.as_deref());
+    let data = crate::search::indexer::build(archive, &links);
+    let current = state.index.read().expect("index lock").clone();
+    if data.texts.len() != current.data.texts.len() {
+        anyhow::bail!("检索索引的文档数变了，需要完整重建");
+    }
+    let files = crate::search::files::to_files(&data, &current.build);
+    let written = output::update_in_place(&options.out, &files)?;
+    let changed: Vec<(u32, &str)> = data
+        .texts
+        .iter()
+        .zip(&current.data.texts)
+        .enumerate()
+        .filter(|(_, (new, old))| new != old)
+        .map(|(doc, (new, _))| (doc as u32, new.as_str()))
+        .collect();
+    let exact = current
+        .exact
+        .as_ref()
+        .map(|exact| exact.replace(&changed))
+        .transpose()?;
+    let documents = changed.len();
+    let searchable = Searchable::from_parts(data, exact, current.build.clone());
+    *state.index.write().expect("index lock") = Arc::new(searchable);
+    Ok(format!(
+        "检索索引已更新：{documents} 篇报告重新索引，改写 {} 个索引文件，用时 {:.2} 秒",
+        written.len(),
+        started.elapsed().as_secs_f64()
+    ))
+}
+
+/// What an incremental rebuild did.
+#[derive(Debug, Default)]
+pub struct Update {
+    pub reports: Vec<String>,
+    /// Output files rewritten, relative to the output folder.
+    pub written: Vec<String>,
+    pub elapsed: std::time::Duration,
+}
+
+impl Update {
+    pub fn line(&self) -> String {
+        let mut shown: Vec<&str> = self.written.iter().map(String::as_str).collect();
+        let more = shown.len().saturating_sub(6);
+        shown.truncate(6);
+        format!(
+            "增量更新：{}；改写 {} 个页面（{}{}），用时 {:.0} 毫秒",
+            self.reports.join("、"),
+            self.written.len(),
+            shown.join("、"),
+            if more > 0 {
+                format!(" 等，另有 {more} 个")
+            } else {
+                String::new()
+            },
+            self.elapsed.as_secs_f64() * 1000.0
+        )
+    }
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}

@@ -1,0 +1,318 @@
+//! `jianbao serve` rebuilds only what an edit touches: an edit to one
+//! report rewrites the pages that show it and nothing else; a template
+//! edit renders again without reading the content; other changes get a
+//! full build, and the terminal says which it did. Whatever the path, the
+//! served site ends up exactly as a full build would make it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+mod common;
+
+use common::server::{http_get, serve_with_log};
+
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    dir
+}
+
+/// Every output file by its path, with its inode: a file rewritten (by a
+/// rename, as the server writes) gets a new one.
+fn inodes(out: &Path) -> BTreeMap<String, u64> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let path = e.path().strip_prefix(out).unwrap().to_string_lossy();
+            (path.replace('\\', "/"), e.metadata().unwrap().ino())
+        })
+        .collect()
+}
+
+fn rewritten(before: &BTreeMap<String, u64>, after: &BTreeMap<String, u64>) -> BTreeSet<String> {
+    after
+        .iter()
+        .filter(|(path, ino)| before.get(*path) != Some(ino))
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+/// The terminal lines up to and including the first that starts with
+/// `prefix`.
+fn lines_until(log: &Receiver<String>, prefix: &str) -> Vec<String> {
+    lines_until_any(log, &[prefix])
+}
+
+fn lines_until_any(log: &Receiver<String>, prefixes: &[&str]) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match log.recv_timeout(left) {
+            Ok(line) => {
+                let done = prefixes.iter().any(|p| line.starts_with(p));
+                seen.push(line);
+                if done {
+                    return seen;
+                }
+            }
+            Err(_) => panic!(
+                "no line starting with {prefixes:?}; saw:\n{}",
+                seen.join("\n")
+            ),
+        }
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} holds {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+struct Preview {
+    site: tempfile::TempDir,
+    out: PathBuf,
+    port: u16,
+    log: Receiver<String>,
+    _server: common::server::Running,
+}
+
+fn preview() -> Preview {
+    let site = copy_fixture("search");
+    let out = site.path().join("public");
+    let (server, port, log) = serve_with_log(site.path(), None);
+    Preview {
+        out,
+        port,
+        log,
+        site,
+        _server: server,
+    }
+}
+
+const REPORT: &str = "content/2023/44/01-beiguan.md";
+
+#[test]
+fn a_body_edit_rewrites_only_the_pages_that_carry_the_body() {
+    let p = preview();
+    let before = inodes(&p.out);
+    // The end of the body: the excerpt in every list stays as it was.
+    edit(
+        &p.site.path().join(REPORT),
+        "5G网络覆盖全部站点。",
+        "5G网络覆盖全部站点。站点值班表每月公布。",
+    );
+    let lines = lines_until(&p.log, "检索索引已更新");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("增量更新：content/2023/44/01-beiguan.md")),
+        "the terminal says the update was incremental: {lines:?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("完整重建")), "{lines:?}");
+    let changed = rewritten(&before, &inodes(&p.out));
+    let pages: BTreeSet<&str> = changed
+        .iter()
+        .filter(|p| !p.starts_with("search/"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        pages,
+        BTreeSet::from([
+            "2023/44/01-beiguan/index.html",
+            "2023/44/index.html",
+            "2023/44/print.html",
+            "atom.xml",
+        ]),
+        "the report's page, its issue's page and print page, and the feed carry the body; no list does"
+    );
+    assert!(
+        changed.iter().any(|p| p.starts_with("search/")),
+        "the search index follows: {changed:?}"
+    );
+    assert!(
+        changed.len() < before.len() / 2,
+        "most files stay as they were ({} of {})",
+        changed.len(),
+        before.len()
+    );
+    let (_, page) = http_get(p.port, "/2023/44/01-beiguan/");
+    assert!(page.contains("站点值班表每月公布"));
+    let (_, found) = http_get(p.port, "/api/search?q=%E5%80%BC%E7%8F%AD%E8%A1%A8");
+    assert!(found.contains("01-beiguan"), "{found}");
+}
+
+#[test]
+fn a_title_edit_rewrites_every_list_of_the_report_but_not_unrelated_pages() {
+    let p = preview();
+    let before = inodes(&p.out);
+    edit(
+        &p.site.path().join(REPORT),
+        "title: 建好代表联络站",
+        "title: 管好用好代表联络站",
+    );
+    lines_until(&p.log, "检索索引已更新");
+    let changed = rewritten(&before, &inodes(&p.out));
+    for list in [
+        "2023/44/01-beiguan/index.html",
+        "2023/44/index.html",
+        "issues/index.html",
+        "2023/index.html",
+        "counties/安阳市/北关区/index.html",
+        "counties/安阳市/index.html",
+    ] {
+        assert!(
+            changed.contains(list),
+            "{list} lists the report: {changed:?}"
+        );
+    }
+    for unrelated in [
+        "index.html",
+        "2024/index.html",
+        "2024/01/index.html",
+        "2023/45/index.html",
+        "404.html",
+        "search/index.html",
+    ] {
+        assert!(
+            !changed.contains(unrelated),
+            "{unrelated} does not show the report"
+        );
+    }
+    let (_, list) = http_get(p.port, "/issues/");
+    assert!(list.contains("管好用好代表联络站"));
+}
+
+#[test]
+fn a_template_edit_renders_again_without_reading_the_content() {
+    let p = preview();
+    let templates = p.site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let base = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/report.html"),
+    )
+    .unwrap();
+    std::fs::write(
+        templates.join("report.html"),
+        base.replacen(
+            "{% block content %}",
+            "{% block content %}<p id=\"mark\">模板已改</p>",
+            1,
+        ),
+    )
+    .unwrap();
+    let lines = lines_until(&p.log, "重新渲染全部页面");
+    assert!(
+        lines.last().unwrap().contains("内容未重新读取"),
+        "{lines:?}"
+    );
+    let (_, page) = http_get(p.port, "/2023/44/01-beiguan/");
+    assert!(page.contains("模板已改"), "the new template is used");
+}
+
+#[test]
+fn a_change_beyond_one_report_gets_a_full_build_and_says_so() {
+    let p = preview();
+    edit(
+        &p.site.path().join("site.toml"),
+        "title = \"代表工作\"",
+        "title = \"代表工作简报\"",
+    );
+    let lines = lines_until(&p.log, "已重新构建（全部）");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("完整重建（site.toml 已修改）")),
+        "{lines:?}"
+    );
+    // A report moved to another issue changes that issue's contents: full.
+    let from = p.site.path().join("content/2023/45/02-xixian.md");
+    let to = p.site.path().join("content/2023/44/03-xixian.md");
+    let text = std::fs::read_to_string(&from).unwrap();
+    std::fs::remove_file(&from).unwrap();
+    std::fs::write(&to, text.replace("issue: 45", "issue: 44")).unwrap();
+    let lines = lines_until(&p.log, "已重新构建（全部）");
+    assert!(
+        lines.iter().any(|l| l.starts_with("完整重建（")),
+        "{lines:?}"
+    );
+    let (status, _) = http_get(p.port, "/2023/44/03-xixian/");
+    assert_eq!(status, 200);
+}
+
+/// Body, title, county, supplier and keyword edits, one after another,
+/// then the served output compared file by file with a full build.
+#[test]
+fn after_incremental_edits_the_output_equals_a_full_build() {
+    let p = preview();
+    let report = p.site.path().join(REPORT);
+    let other = p.site.path().join("content/2024/01/01-tongbai.md");
+    let steps: [(&Path, &str, &str); 5] = [
+        (
+            &report,
+            "代表进站接待群众。",
+            "代表进站接待群众，记录民情日志。",
+        ),
+        (&report, "title: 建好代表联络站", "title: 建强代表联络站"),
+        (&report, "county: 安阳北关区", "county: 安阳文峰区"),
+        (
+            &report,
+            "supplier: 安阳市人大常委会代表工委",
+            "supplier: 文峰区人大常委会",
+        ),
+        (
+            &other,
+            "---\n\n",
+            "---\n\n桐柏县代表票决民生实事，代表联络站全覆盖。\n\n",
+        ),
+    ];
+    for (path, from, to) in steps {
+        edit(path, from, to);
+        // Each step ends with the index caught up, or with a full build.
+        let lines = lines_until_any(&p.log, &["检索索引已更新", "已重新构建", "构建失败"]);
+        assert!(!lines.last().unwrap().starts_with("构建失败"), "{lines:?}");
+    }
+    let full = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(["build", "--root"])
+        .arg(p.site.path())
+        .arg("--out")
+        .arg(full.path().join("public"))
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let served = inodes(&p.out);
+    let built = inodes(&full.path().join("public"));
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        built.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for path in served.keys() {
+        // Only the build's own stamp differs.
+        if path == "search/meta.json" {
+            continue;
+        }
+        let a = std::fs::read(p.out.join(path)).unwrap();
+        let b = std::fs::read(full.path().join("public").join(path)).unwrap();
+        assert!(a == b, "{path} differs from a full build");
+    }
+}
