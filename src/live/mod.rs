@@ -156,7 +156,7 @@ pub fn watch(state: Arc<ServerState>, mut site: LiveSite) -> Result<()> {
     let tantivy = crate::serve::tantivy_dir(&out);
     let (sender, receiver) = std::sync::mpsc::channel::<DebounceEventResult>();
     let mut debouncer =
-        new_debouncer(Duration::from_millis(120), None, sender).context("无法监视文件变化")?;
+        new_debouncer(Duration::from_millis(60), None, sender).context("无法监视文件变化")?;
     debouncer
         .watch(&root, RecursiveMode::Recursive)
         .with_context(|| format!("无法监视 {}", root.display()))?;
