@@ -87,6 +87,9 @@ pub fn split(text: &str) -> Result<Split<'_>, FieldError> {
     ))
 }
 
+/// Unknown fields listed one by one; the rest are counted in one message.
+pub const MAX_UNKNOWN_LISTED: usize = 20;
+
 /// The fields of one front matter block, taken one by one.
 pub struct Fields<'a> {
     yaml: &'a str,
@@ -125,6 +128,7 @@ impl<'a> Fields<'a> {
             values: Vec::new(),
         };
         let mut unknown = Vec::new();
+        let mut unknown_count = 0;
         for (key, value) in mapping {
             let key_text = match &key {
                 Value::String(s) => s.trim().to_string(),
@@ -133,12 +137,12 @@ impl<'a> Fields<'a> {
                     .trim()
                     .to_string(),
             };
-            let line = fields.key_line(&key_text);
             match specs
                 .iter()
                 .find(|spec| spec.name == key_text || spec.aliases.contains(&key_text.as_str()))
             {
                 Some(spec) => {
+                    let line = fields.key_line(&key_text);
                     if fields.values.iter().any(|(name, _, _)| name == spec.name) {
                         unknown.push(FieldError::new(
                             line,
@@ -149,12 +153,31 @@ impl<'a> Fields<'a> {
                     }
                     fields.values.push((spec.name.to_string(), value, line));
                 }
-                None => unknown.push(FieldError::new(
-                    line,
-                    format!("未知字段“{key_text}”"),
-                    Some(unknown_field_hint(&key_text, specs)),
-                )),
+                // Finding a key's line reads the block: listing thousands
+                // of keys one by one would take minutes and help no one.
+                None if unknown_count >= MAX_UNKNOWN_LISTED => unknown_count += 1,
+                None => {
+                    unknown_count += 1;
+                    unknown.push(FieldError::new(
+                        fields.key_line(&key_text),
+                        format!("未知字段“{key_text}”"),
+                        Some(unknown_field_hint(&key_text, specs)),
+                    ));
+                }
             }
+        }
+        if unknown_count > MAX_UNKNOWN_LISTED {
+            unknown.push(FieldError::new(
+                Some(first_line),
+                format!(
+                    "元数据块中另有 {} 个未知字段，没有逐一列出",
+                    unknown_count - MAX_UNKNOWN_LISTED
+                ),
+                Some(
+                    "元数据块中只应有 README 所列的字段；是不是漏写了结束元数据块的那一行 ---，把正文也算进了元数据？"
+                        .into(),
+                ),
+            ));
         }
         Ok((fields, unknown))
     }
@@ -300,7 +323,13 @@ fn yaml_error(yaml: &str, first_line: usize, err: &serde_yaml::Error) -> FieldEr
     // The parser's own position is relative to the front matter and often
     // one line after the mistake; a line we can point at wins.
     let culprit = culprit_line(yaml, first_line);
-    let line = culprit.or_else(|| err.location().map(|loc| first_line + loc.line()));
+    // The parser also counts U+0085, U+2028 and U+2029 as line breaks,
+    // which editors do not: its line may lie past the block's end.
+    let last_line = first_line + yaml.lines().count() + 1;
+    let line = culprit.or_else(|| {
+        err.location()
+            .map(|loc| (first_line + loc.line()).min(last_line))
+    });
     let detail: String = err.to_string().chars().take(160).collect();
     let hint = if yaml.lines().any(|l| l.starts_with('\t')) {
         "YAML 不允许用 Tab 缩进，请改用空格".to_string()

@@ -79,6 +79,14 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedText, DecodeProblem> {
         }
         (text.into_owned(), Encoding::Gb18030)
     };
+    // A second BOM (a tool adding one to a file that had one) is as
+    // invisible to editors as the first.
+    let boms = text.len() - text.trim_start_matches('\u{feff}').len();
+    let text = if boms > 0 {
+        text[boms..].to_string()
+    } else {
+        text
+    };
     if text.contains('\0') {
         return Err(DecodeProblem::Binary);
     }
@@ -126,6 +134,14 @@ mod tests {
             bytes.extend_from_slice(&unit.to_le_bytes());
         }
         assert_eq!(decode(&bytes).unwrap().text, "代表工作\n");
+    }
+
+    #[test]
+    fn a_doubled_bom_is_dropped_too() {
+        let decoded = decode(b"\xEF\xBB\xBF\xEF\xBB\xBF---\n").unwrap();
+        assert_eq!(decoded.text, "---\n");
+        let decoded = decode(b"\xFF\xFE\xFF\xFE-\0").unwrap();
+        assert_eq!(decoded.text, "-");
     }
 
     #[test]

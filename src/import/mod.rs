@@ -14,6 +14,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::config::SiteConfig;
 use crate::content::gazetteer::{Gazetteer, Resolution};
+use crate::content::source::DecodeProblem;
 use repair::repair_line;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,6 +41,9 @@ pub struct ImportedIssue {
 }
 
 const FINAL: &str = "。！？";
+/// Longer than any title the bulletin prints: a title line (at most 70
+/// characters with the county) and a continuation (at most 30).
+const MAX_TITLE_CHARS: usize = 100;
 
 fn char_len(text: &str) -> usize {
     text.chars().count()
@@ -232,12 +236,16 @@ pub fn parse(text: &str) -> ImportedIssue {
             continue;
         }
         if let Some(r) = report.as_mut() {
+            // A title runs over two lines at most: a limit keeps a column
+            // of short lines from growing one endless title.
             let continues_title = title_open
                 && r.paragraphs.is_empty()
                 && char_len(&p) <= 30
+                && char_len(&r.title) + char_len(&p) <= MAX_TITLE_CHARS
                 && !p.ends_with(|c| FINAL.contains(c));
             if continues_title {
-                r.title = format!("{} {}", r.title, p);
+                r.title.push(' ');
+                r.title.push_str(&p);
             } else {
                 // Only extraction puts spaces between characters; typed text
                 // may mean them (a quoted title in two halves).
@@ -283,14 +291,78 @@ pub fn parse(text: &str) -> ImportedIssue {
     issue
 }
 
+/// Reads one input file's bytes (UTF-8, GBK or UTF-16) as an issue: what
+/// `import` does with each file before planning what to write. Pure, so it
+/// can be fuzzed.
+pub fn read_issue(bytes: &[u8]) -> Result<ImportedIssue, DecodeProblem> {
+    let decoded = crate::content::source::decode(bytes)?;
+    Ok(parse(&decoded.text))
+}
+
 pub struct ImportOptions {
     pub issue: Option<(i32, u32)>,
     pub date: Option<NaiveDate>,
     pub force: bool,
 }
 
+/// A YAML double-quoted scalar that reads back as exactly `text`, whatever
+/// it holds: a plain value starting with `[`, `*`, `&`, `!`, `@`, `%`, or
+/// holding `: ` or ` #`, or looking like a number, a date, `true` or `null`,
+/// would not.
 fn quoted(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                ) =>
+            {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `text` as a YAML value: as it is when it is all Chinese (nothing in it
+/// can mean anything else to YAML), else `quoted`.
+fn yaml_value(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.chars().all(|c| {
+            !c.is_ascii()
+                && !c.is_control()
+                && !matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                )
+        });
+    if plain {
+        text.to_string()
+    } else {
+        quoted(text)
+    }
+}
+
+/// `content/drafts/<slug>.md`, or `<slug>-2.md`, `<slug>-3.md`… when the
+/// name is already `taken`: two reports from one county must not land in
+/// one file.
+fn draft_path(slug: &str, taken: impl Fn(&Path) -> bool) -> PathBuf {
+    let drafts = Path::new("content/drafts");
+    let mut path = drafts.join(format!("{slug}.md"));
+    let mut n = 2;
+    while taken(&path) {
+        path = drafts.join(format!("{slug}-{n}.md"));
+        n += 1;
+    }
+    path
 }
 
 /// The files an imported issue becomes, as (path relative to the root, text).
@@ -298,6 +370,17 @@ pub fn files_for(
     issue: &ImportedIssue,
     config: &SiteConfig,
     options: &ImportOptions,
+) -> Vec<(PathBuf, String)> {
+    plan(issue, config, options, &[])
+}
+
+/// `files_for`, with drafts named apart from the files `before` (those of
+/// the inputs imported earlier in the same run).
+fn plan(
+    issue: &ImportedIssue,
+    config: &SiteConfig,
+    options: &ImportOptions,
+    before: &[(PathBuf, String)],
 ) -> Vec<(PathBuf, String)> {
     let date = options.date.or(issue.date);
     let number = options.issue.map(|(_, n)| n).or(issue.number);
@@ -314,14 +397,14 @@ pub fn files_for(
                 front.push_str(&format!("copies: {copies}\n"));
             }
             if let Some(publisher) = issue.publisher.as_ref().filter(|p| **p != config.publisher) {
-                front.push_str(&format!("publisher: {publisher}\n"));
+                front.push_str(&format!("publisher: {}\n", yaml_value(publisher)));
             }
             if let Some(printer) = issue
                 .printer
                 .as_ref()
                 .filter(|p| p.as_str() != config.printer())
             {
-                front.push_str(&format!("printer: {printer}\n"));
+                front.push_str(&format!("printer: {}\n", yaml_value(printer)));
             }
             let default_to = config.distribution.to.join("，");
             let default_cc = config.distribution.cc.join("，");
@@ -340,6 +423,7 @@ pub fn files_for(
         }
         _ => None,
     };
+    let mut drafts: Vec<PathBuf> = Vec::new();
     for (index, report) in issue.reports.iter().enumerate() {
         let slug = crate::text::path_segment(&report.county);
         let (path, issue_line) = match &folder {
@@ -347,10 +431,16 @@ pub fn files_for(
                 folder.join(format!("{:02}-{slug}.md", index + 1)),
                 format!("issue: {number}\n"),
             ),
-            None => (
-                PathBuf::from(format!("content/drafts/{slug}.md")),
-                String::new(),
-            ),
+            None => {
+                let path = draft_path(&slug, |p| {
+                    drafts
+                        .iter()
+                        .chain(before.iter().map(|(q, _)| q))
+                        .any(|d| d == p)
+                });
+                drafts.push(path.clone());
+                (path, String::new())
+            }
         };
         let supplier = report
             .supplier
@@ -358,9 +448,9 @@ pub fn files_for(
             .unwrap_or_else(|| "（请填写供稿单位）".into());
         let text = format!(
             "---\n{issue_line}county: {}\ntitle: {}\nsupplier: {}\n---\n\n{}\n",
-            report.county,
+            yaml_value(&report.county),
             quoted(&report.title),
-            supplier,
+            yaml_value(&supplier),
             report.paragraphs.join("\n\n")
         );
         files.push((path, text));
@@ -380,9 +470,8 @@ pub fn import(
     for input in inputs {
         let bytes =
             std::fs::read(input).with_context(|| format!("无法读取 {}", input.display()))?;
-        let decoded = crate::content::source::decode(&bytes)
+        let issue = read_issue(&bytes)
             .map_err(|problem| anyhow::anyhow!("{}：{}", input.display(), problem.message()))?;
-        let issue = parse(&decoded.text);
         say(format!("{}：", input.display()));
         match (issue.number, issue.date) {
             (Some(n), Some(d)) => say(format!(
@@ -406,9 +495,19 @@ pub fn import(
         for doubt in &issue.doubts {
             say(format!("  存疑：{doubt}"));
         }
-        let files = files_for(&issue, &config, options);
+        let files = plan(&issue, &config, options, &planned);
         if files.iter().all(|(p, _)| !p.ends_with("_issue.md")) {
             say("  没有期号和日期：报告放入草稿（content/drafts/）；知道期号时可用 --issue 年/期号 --date 日期 重新导入".into());
+        }
+        if let Some((path, _)) = files
+            .iter()
+            .find(|(path, _)| planned.iter().any(|(q, _)| q == path))
+        {
+            bail!(
+                "{} 与前面的输入文件都要写入 {}：同一期只能导入一次（期号不对时可分别用 --issue 年/期号 导入）",
+                input.display(),
+                path.display()
+            );
         }
         planned.extend(files);
     }

@@ -88,44 +88,56 @@ pub fn repair_line(line: &str, notes: &mut Vec<&'static str>) -> String {
         note("直引号改为中文引号");
     }
     // Spaces between Chinese characters or Chinese punctuation.
-    let mut out = String::with_capacity(line.len());
-    for i in 0..chars.len() {
-        if chars[i] == ' ' {
-            let before = chars[..i].iter().rev().find(|c| **c != ' ').copied();
-            let after = chars[i + 1..].iter().find(|c| **c != ' ').copied();
-            let joins_punctuation =
-                |c: Option<char>| c.is_some_and(|c| "，。、；：！？“”‘’《》（）".contains(c));
-            let both_chinese = before.is_some_and(is_chinese) && after.is_some_and(is_chinese);
-            // Between two characters the space may be meant (a title in two
-            // halves); `collapse_spaces` removes those in body text.
-            if both_chinese && (joins_punctuation(before) || joins_punctuation(after)) {
-                note("去掉汉字之间多余的空格");
-                continue;
-            }
+    let out = drop_space_runs(&chars, |before, after| {
+        let joins_punctuation =
+            |c: Option<char>| c.is_some_and(|c| "，。、；：！？“”‘’《》（）".contains(c));
+        let both_chinese = before.is_some_and(is_chinese) && after.is_some_and(is_chinese);
+        // Between two characters the space may be meant (a title in two
+        // halves); `collapse_spaces` removes those in body text.
+        let drop = both_chinese && (joins_punctuation(before) || joins_punctuation(after));
+        if drop {
+            note("去掉汉字之间多余的空格");
         }
-        out.push(chars[i]);
-    }
+        drop
+    });
     out.trim().to_string()
+}
+
+/// `chars` as a string without the runs of spaces that `drop` (given the
+/// characters either side of a run) says to drop. Linear: a line of a
+/// million spaces (a broken extraction) is no slower than any other.
+fn drop_space_runs(
+    chars: &[char],
+    mut drop: impl FnMut(Option<char>, Option<char>) -> bool,
+) -> String {
+    let mut out = String::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != ' ' {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let end = chars[i..]
+            .iter()
+            .position(|c| *c != ' ')
+            .map_or(chars.len(), |n| i + n);
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        if !drop(before, chars.get(end).copied()) {
+            out.extend(&chars[i..end]);
+        }
+        i = end;
+    }
+    out
 }
 
 /// Spaces between two Han characters in body text are extraction debris.
 pub fn collapse_spaces(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ' ' {
-            let before = chars[..i].iter().rev().find(|c| **c != ' ');
-            let after = chars[i + 1..].iter().find(|c| **c != ' ');
-            let han = |c: Option<&char>| {
-                c.is_some_and(|c| is_chinese(*c) && !"，。、；：！？“”‘’《》（）".contains(*c))
-            };
-            if han(before) && han(after) {
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    out
+    let han = |c: Option<char>| {
+        c.is_some_and(|c| is_chinese(c) && !"，。、；：！？“”‘’《》（）".contains(c))
+    };
+    drop_space_runs(&chars, |before, after| han(before) && han(after))
 }
 
 #[cfg(test)]
