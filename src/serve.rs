@@ -360,6 +360,10 @@ async fn static_file(State(state): State<Arc<ServerState>>, request: Request<Bod
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, "只支持 GET").into_response();
     }
+    let uri = request.uri();
+    if uri.path().len() > MAX_URI_BYTES || uri.query().map_or(0, str::len) > MAX_URI_BYTES {
+        return error(StatusCode::URI_TOO_LONG, "请求的网址太长");
+    }
     let Some(path) = resolve(&state.out, request.uri().path()) else {
         return (StatusCode::BAD_REQUEST, "请求的路径无效").into_response();
     };

@@ -247,7 +247,6 @@ fn two_reports_with_one_address_md_and_markdown() {
 }
 
 #[test]
-#[ignore = "needs fix: src/content/files.rs misplaced() blames the valid issue folder (patch in the helper's report)"]
 fn reports_in_no_issue_folder_say_where_they_belong() {
     let (site, what) = basic_with("misplaced reports", |site| {
         site.write("content/2024/09-in-year.md", REPORT);

@@ -187,7 +187,6 @@ fn over_long_targets_are_refused() {
 /// search API: a 20 KB query string on a page is refused like one on
 /// `/api/search`.
 #[test]
-#[ignore = "needs fix: src/serve.rs static_file must refuse a query string over MAX_URI_BYTES with 414"]
 fn over_long_query_on_a_page_is_refused() {
     let port = server();
     for target in [

@@ -237,19 +237,43 @@ fn issue_folder_of(parts: &[String]) -> Option<(i32, u32)> {
 }
 
 fn misplaced(display: &str, parts: &[String]) -> Diagnostic {
+    let in_year = parts.len() >= 2 && parts[0].len() == 4 && parts[0].parse::<i32>().is_ok();
     let message = if parts.len() == 1 {
         "报告不在任何一期的文件夹中".to_string()
-    } else if parts.len() >= 2 && parts[0].len() == 4 && parts[0].parse::<i32>().is_ok() {
+    } else if in_year && parts.len() == 2 {
+        // content/<year>/<file>: no issue folder at all.
         format!(
-            "文件夹名“{}”不是期号",
-            parts.get(1).cloned().unwrap_or_default()
+            "报告直接放在了年份文件夹 content/{}/ 中，不在任何一期的文件夹中",
+            parts[0]
+        )
+    } else if issue_folder_of(parts).is_some() {
+        // content/<year>/<nn>/<sub>/…: the issue folder is fine, the
+        // report sits one level too deep.
+        format!(
+            "报告放在了期文件夹 content/{}/{}/ 的子文件夹“{}”中",
+            parts[0], parts[1], parts[2]
+        )
+    } else if in_year {
+        format!("文件夹名“{}”不是期号", parts[1])
+    } else if parts[0] == DRAFTS_DIR {
+        format!(
+            "草稿放在了 content/{DRAFTS_DIR}/ 的子文件夹“{}”中",
+            parts[1]
         )
     } else {
         format!("文件夹“{}”不是年份，也不是 drafts", parts[0])
     };
-    Diagnostic::error(display.to_string(), None, message).hint(
-        "报告应放在 content/<年>/<期号>/ 中（如 content/2024/27/），尚未编入某期的放在 content/drafts/",
-    )
+    let hint = match issue_folder_of(parts) {
+        Some(_) => format!(
+            "请把文件直接移到 content/{}/{}/ 中：期文件夹中不要再分子文件夹",
+            parts[0], parts[1]
+        ),
+        None if parts[0] == DRAFTS_DIR => {
+            format!("请把文件直接移到 content/{DRAFTS_DIR}/ 中：草稿文件夹中不要再分子文件夹")
+        }
+        None => "报告应放在 content/<年>/<期号>/ 中（如 content/2024/27/），尚未编入某期的放在 content/drafts/".to_string(),
+    };
+    Diagnostic::error(display.to_string(), None, message).hint(hint)
 }
 
 /// Editor and system litter: hidden files, Word lock files, backups.

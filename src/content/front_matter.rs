@@ -330,7 +330,14 @@ fn yaml_error(yaml: &str, first_line: usize, err: &serde_yaml::Error) -> FieldEr
         err.location()
             .map(|loc| (first_line + loc.line()).min(last_line))
     });
-    let detail: String = err.to_string().chars().take(160).collect();
+    // The parser counts lines from the start of the block, not the file:
+    // its positions would contradict the line the message gives.
+    let mut text = err.to_string();
+    if let Some(at) = text.find(" at line ") {
+        let end = text[at..].find(',').map_or(text.len(), |e| at + e);
+        text.replace_range(at..end, "");
+    }
+    let detail: String = text.chars().take(160).collect();
     let hint = if yaml.lines().any(|l| l.starts_with('\t')) {
         "YAML 不允许用 Tab 缩进，请改用空格".to_string()
     } else {
