@@ -7,25 +7,20 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{IpAddr, TcpStream, UdpSocket};
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use common::server::{http_get, serve, Running};
 use common::Site;
 
-/// One server for the whole file, over the basic fixture, with a file
-/// beside the output that no request may reach.
-fn server() -> u16 {
-    static SERVER: OnceLock<(Site, Running, u16)> = OnceLock::new();
-    SERVER
-        .get_or_init(|| {
-            let site = Site::copy_from(&common::fixture("basic"));
-            std::fs::write(site.path("secret.txt"), "SECRET-OUTSIDE-OUTPUT").unwrap();
-            let (running, port) = serve(&site.root, Some(&site.path("out")));
-            assert_eq!(http_get(port, "/").0, 200);
-            (site, running, port)
-        })
-        .2
+/// A server over the basic fixture, with a file beside the output that no
+/// request may reach. One per test: a server kept in a static would never
+/// be dropped, and so never stopped, when the test binary exits.
+fn server() -> (Site, Running, u16) {
+    let site = Site::copy_from(&common::fixture("basic"));
+    std::fs::write(site.path("secret.txt"), "SECRET-OUTSIDE-OUTPUT").unwrap();
+    let (running, port) = serve(&site.root, Some(&site.path("out")));
+    assert_eq!(http_get(port, "/").0, 200);
+    (site, running, port)
 }
 
 /// Sends `bytes` and returns the status of the answer (0 when the server
@@ -62,7 +57,7 @@ fn still_answers(port: u16) {
 
 #[test]
 fn listens_on_loopback_unless_told_otherwise() {
-    let port = server();
+    let (_site, _server, port) = server();
     // The machine's address on its default route, if it has one.
     let outward = UdpSocket::bind("0.0.0.0:0")
         .and_then(|s| s.connect("192.0.2.1:9").map(|_| s))
@@ -106,7 +101,7 @@ fn listens_on_loopback_unless_told_otherwise() {
 
 #[test]
 fn traversal_in_every_spelling_is_refused() {
-    let port = server();
+    let (_site, _server, port) = server();
     for target in [
         &b"/../secret.txt"[..],
         b"/../../secret.txt",
@@ -151,7 +146,7 @@ fn traversal_in_every_spelling_is_refused() {
 
 #[test]
 fn absolute_form_targets_serve_only_the_output() {
-    let port = server();
+    let (_site, _server, port) = server();
     // RFC 9112 absolute-form: the host part is ignored, the path served
     // from the output folder as usual.
     let (status, answer) = get(port, b"http://evil.example/style.css");
@@ -165,7 +160,7 @@ fn absolute_form_targets_serve_only_the_output() {
 
 #[test]
 fn over_long_targets_are_refused() {
-    let port = server();
+    let (_site, _server, port) = server();
     for (what, target) in [
         ("path", format!("/{}", "a".repeat(20_000))),
         (
@@ -188,7 +183,7 @@ fn over_long_targets_are_refused() {
 /// `/api/search`.
 #[test]
 fn over_long_query_on_a_page_is_refused() {
-    let port = server();
+    let (_site, _server, port) = server();
     for target in [
         format!("/?q={}", "a".repeat(20_000)),
         format!("/style.css?{}", "a".repeat(20_000)),
@@ -204,7 +199,7 @@ fn over_long_query_on_a_page_is_refused() {
 
 #[test]
 fn huge_headers_and_bodies_are_refused_or_never_read() {
-    let port = server();
+    let (_site, _server, port) = server();
     let big_header = format!(
         "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
         "a".repeat(1024 * 1024)
@@ -257,7 +252,7 @@ fn huge_headers_and_bodies_are_refused_or_never_read() {
 
 #[test]
 fn malformed_requests_get_400() {
-    let port = server();
+    let (_site, _server, port) = server();
     for request in [
         &b"GARBAGE\r\n\r\n"[..],
         b"GET\r\n\r\n",
@@ -288,7 +283,7 @@ fn malformed_requests_get_400() {
 
 #[test]
 fn only_get_and_head_reach_files() {
-    let port = server();
+    let (_site, _server, port) = server();
     for method in [
         "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND",
     ] {
@@ -311,7 +306,7 @@ fn only_get_and_head_reach_files() {
 
 #[test]
 fn idle_and_half_sent_connections_do_not_block_others() {
-    let port = server();
+    let (_site, _server, port) = server();
     let mut idle = Vec::new();
     for i in 0..200 {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();

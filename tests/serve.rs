@@ -10,24 +10,8 @@ use std::time::{Duration, Instant};
 
 mod common;
 
+use common::copy_fixture;
 use common::server::{http_get, serve};
-
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    dir
-}
 
 fn wait_for(port: u16, target: &str, what: &str, condition: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();

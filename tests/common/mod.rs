@@ -95,6 +95,13 @@ fn temp_dir_named(prefix: &str) -> TempDir {
         .expect("create a temporary folder")
 }
 
+/// A copy of `tests/fixtures/<name>` to edit freely.
+pub fn copy_fixture(name: &str) -> TempDir {
+    let dir = temp_dir();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
 /// Shared builds live in static cells, which are never dropped, so their
 /// folders outlive the test run; they are named apart and swept later.
 const SHARED_PREFIX: &str = "jianbao-shared-";

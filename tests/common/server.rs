@@ -20,26 +20,10 @@ impl Drop for Running {
 /// Starts `jianbao serve --port 0` on `site` (output in `out`, or the
 /// site's `public/`) and returns it with the port it printed.
 pub fn serve(site: &Path, out: Option<&Path>) -> (Running, u16) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_jianbao"));
-    command.args(["serve", "--port", "0", "--root"]).arg(site);
-    if let Some(out) = out {
-        command.arg("--out").arg(out);
-    }
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run the jianbao binary");
-    let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
-    let port = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-    };
-    // Keep reading so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (Running(child), port)
+    // The lines still get read (and dropped), so the server never blocks
+    // on a full pipe.
+    let (running, port, _lines) = serve_with_log(site, out);
+    (running, port)
 }
 
 /// `serve`, also handing over every line it prints after its address (the
