@@ -139,7 +139,7 @@ impl LiveSite {
     /// The build `serve` starts with, before the server has any state.
     pub fn first_build(&mut self) -> Result<site::BuildSummary> {
         let result = site::build_keeping(&self.options, &|_| {});
-        let (summary, archive) = self.settle(result, None)?;
+        let (summary, archive) = self.settle(result)?;
         self.remember(archive)?;
         Ok(summary)
     }
@@ -151,7 +151,7 @@ impl LiveSite {
         let gate = self.search_gate();
         let _quiet = gate.as_ref().map(pause);
         let result = site::build_keeping(&self.options, &|_| {});
-        let (summary, archive) = self.settle(result, None)?;
+        let (summary, archive) = self.settle(result)?;
         self.remember(archive)?;
         self.reload_search(state)?;
         Ok(format!(
@@ -168,11 +168,9 @@ impl LiveSite {
         let gate = self.search_gate();
         let _quiet = gate.as_ref().map(pause);
         let result = site::write_site(&self.options, &archive, Diagnostics::default(), &|_| {});
-        let summary = self.settle(result.map(|s| (s, ())), None)?.0;
-        let archive = self.archive.as_ref().expect("kept above");
-        let theme = site::load_theme(&self.options.root, archive)?;
-        let links = site::links_for(archive, self.options.base_path.as_deref());
-        self.shape = Some(Renderer::new(archive, &theme, &links).shape());
+        // The shape (term pages, site header) depends on the content only:
+        // what was remembered still holds.
+        let summary = self.settle(result)?;
         self.reload_search(state)?;
         Ok(format!(
             "重新渲染全部页面（模板或样式已修改，内容未重新读取）：{} 个页面，用时 {:.2} 秒",
@@ -346,15 +344,8 @@ impl LiveSite {
     }
 
     /// Records a failure as the whole site's, or passes a success on.
-    fn settle<T>(&mut self, result: Result<T>, report: Option<&Path>) -> Result<T> {
-        if result.is_err() {
-            self.failed = Some(match report {
-                Some(path) => Failure::Report(path.to_path_buf()),
-                None => Failure::Site,
-            });
-        } else {
-            self.failed = None;
-        }
+    fn settle<T>(&mut self, result: Result<T>) -> Result<T> {
+        self.failed = result.is_err().then_some(Failure::Site);
         result
     }
 
