@@ -192,6 +192,10 @@ fn to_diagnostics(list: Vec<crate::diagnostics::Diagnostic>) -> Diagnostics {
     diagnostics
 }
 
+/// The last stage reported to `progress`: the new output is complete and
+/// about to replace the old.
+pub const SWAP_STAGE: &str = "替换原有输出";
+
 /// The full build: load, render, then swap the new output in atomically.
 /// On any error the previous output is left untouched.
 pub fn build(options: &BuildOptions, progress: &dyn Fn(&str)) -> Result<BuildSummary> {
@@ -252,7 +256,7 @@ pub fn write_site(
     };
     let render_time = started.elapsed();
 
-    progress("替换原有输出");
+    progress(SWAP_STAGE);
     let write_started = Instant::now();
     staging.commit()?;
     let write_time = write_started.elapsed();

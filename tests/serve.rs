@@ -77,11 +77,66 @@ fn edits_are_served_and_a_broken_file_shows_an_overlay_over_the_last_good_site()
     );
 
     std::fs::write(&path, source.replace("建好代表联络站", "管好代表联络站")).unwrap();
-    let fixed = wait_for(port, PAGE, "the fix", |b| b.contains("管好代表联络站"));
+    expect_mended(port, PAGE, "管好代表联络站");
+}
+
+/// Polls without pause until `page` shows `mended`, asserting that no
+/// answer ever shows it still under the overlay (the overlay must go no
+/// later than the pages it was about).
+fn expect_mended(port: u16, page: &str, mended: &str) {
+    let started = Instant::now();
+    loop {
+        let (_, body) = http_get(port, page);
+        if body.contains(mended) {
+            assert!(
+                !body.contains("jianbao-error"),
+                "a mended page was served under the overlay"
+            );
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "timed out waiting for the mended page"
+        );
+    }
+}
+
+#[test]
+fn a_broken_template_shows_the_overlay_until_a_full_build_mends_it() {
+    let site = copy_fixture("search");
+    let (_server, port) = serve(site.path(), None);
+    wait_for(port, PAGE, "the first build", |b| {
+        b.contains("建好代表联络站")
+    });
+    let templates = site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let override_path = templates.join("report.html");
+    std::fs::write(
+        &override_path,
+        "{% extends \"base.html\" %}{% block content %}{{ report.title ",
+    )
+    .unwrap();
+    let broken = wait_for(port, PAGE, "the overlay", |b| b.contains("jianbao-error"));
     assert!(
-        !fixed.contains("jianbao-error"),
-        "fixing the file clears the overlay"
+        broken.contains("templates/report.html"),
+        "the overlay names the template"
     );
+    assert!(
+        broken.contains("建好代表联络站"),
+        "the last good page stays"
+    );
+
+    // The next change after a failed template is a full build.
+    let template = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/report.html"),
+    )
+    .unwrap();
+    std::fs::write(
+        &override_path,
+        template.replacen("</h1>", "</h1><p>模板已修好</p>", 1),
+    )
+    .unwrap();
+    expect_mended(port, PAGE, "模板已修好");
 }
 
 #[test]

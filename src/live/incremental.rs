@@ -150,7 +150,7 @@ impl LiveSite {
         let started = Instant::now();
         let gate = self.search_gate();
         let _quiet = gate.as_ref().map(pause);
-        let result = site::build_keeping(&self.options, &|_| {});
+        let result = site::build_keeping(&self.options, &|stage| lift_overlay(state, stage));
         let (summary, archive) = self.settle(result)?;
         self.remember(archive)?;
         self.reload_search(state)?;
@@ -167,7 +167,9 @@ impl LiveSite {
         let archive = self.archive.clone().context("尚无成功的构建")?;
         let gate = self.search_gate();
         let _quiet = gate.as_ref().map(pause);
-        let result = site::write_site(&self.options, &archive, Diagnostics::default(), &|_| {});
+        let result = site::write_site(&self.options, &archive, Diagnostics::default(), &|stage| {
+            lift_overlay(state, stage)
+        });
         // The shape (term pages, site header) depends on the content only:
         // what was remembered still holds.
         let summary = self.settle(result)?;
@@ -181,17 +183,15 @@ impl LiveSite {
 
     /// Reports edited: each is read again and only the pages that show it
     /// are rendered. Returns `Ok(None)` when an edit needs a full build.
-    /// `on_written` hears of the files each step rewrote, so open tabs
-    /// showing them reload.
     pub fn update_reports(
         &mut self,
         paths: &[PathBuf],
-        on_written: &dyn Fn(&[String]),
+        hooks: &WriteHooks,
     ) -> Result<Option<Update>> {
         let started = Instant::now();
         let mut update = Update::default();
         for path in paths {
-            match self.update_report(path, on_written) {
+            match self.update_report(path, hooks) {
                 Ok(Some(written)) => update.written.extend(written),
                 Ok(None) => return Ok(None),
                 Err(err) => {
@@ -213,11 +213,7 @@ impl LiveSite {
         Ok(Some(update))
     }
 
-    fn update_report(
-        &mut self,
-        path: &Path,
-        on_written: &dyn Fn(&[String]),
-    ) -> Result<Option<Vec<String>>> {
+    fn update_report(&mut self, path: &Path, hooks: &WriteHooks) -> Result<Option<Vec<String>>> {
         let archive = Arc::make_mut(self.archive.as_mut().context("尚无成功的构建")?);
         let Some(file) = content::report_source(&self.root, path) else {
             return Ok(None);
@@ -277,8 +273,9 @@ impl LiveSite {
                 Ok(())
             })?;
             let files = rendered.into_inner().expect("render lock");
+            (hooks.before_write)();
             let changed = output::update_in_place(&self.options.out, &files)?;
-            on_written(&changed);
+            (hooks.on_written)(&changed);
             written.extend(changed);
         }
         Ok(Some(written))
@@ -411,6 +408,26 @@ fn update_search(options: &BuildOptions, archive: &Archive, state: &ServerState)
         written.len(),
         started.elapsed().as_secs_f64()
     ))
+}
+
+/// A build about to swap in its output has succeeded: the overlay goes
+/// now, so that no request sees the new pages still under it. Should the
+/// swap itself fail, the overlay comes back with that error.
+fn lift_overlay(state: &ServerState, stage: &str) {
+    if stage == site::SWAP_STAGE {
+        state.error.write().expect("error lock").take();
+    }
+}
+
+/// What the server hears while an edit's pages are written, step by step
+/// (the edited page first, then its lists).
+pub struct WriteHooks<'a> {
+    /// The step's pages rendered without error and are about to replace
+    /// the old ones: the time to lift an error overlay, so that no request
+    /// sees a mended page still under it.
+    pub before_write: &'a dyn Fn(),
+    /// The files the step rewrote, so open tabs showing them reload.
+    pub on_written: &'a dyn Fn(&[String]),
 }
 
 /// What an incremental rebuild did.

@@ -3,6 +3,7 @@
 //! good site served and shows the errors over every page until fixed.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 mod incremental;
 
-pub use incremental::{LiveSite, Plan, Update};
+pub use incremental::{LiveSite, Plan, Update, WriteHooks};
 
 use crate::diagnostics::ContentErrors;
 use crate::serve::ServerState;
@@ -79,35 +80,46 @@ pub fn rebuild(state: &ServerState, site: &mut LiveSite, paths: &[PathBuf]) -> V
     let plan = site.plan(paths);
     let outcome = match plan {
         Plan::Nothing => return Vec::new(),
-        Plan::Reports(reports) => match site.update_reports(&reports, &|written| {
-            // The first pages written clear the overlay from every page.
-            if state.error.write().expect("error lock").take().is_some() {
-                state.notify_reload();
-            } else {
-                state.notify_changed(written);
-            }
-        }) {
-            Ok(Some(update)) => {
-                let mut lines = vec![update.line()];
-                match site.update_search(state) {
-                    Ok(Some(line)) if !line.is_empty() => lines.push(line),
-                    Ok(_) => {}
-                    Err(err) => {
-                        lines.push(format!("检索索引未能增量更新（{err:#}）"));
-                        lines.extend(full(state, site, "检索索引需要重建"));
+        Plan::Reports(reports) => {
+            let lifted = AtomicBool::new(false);
+            let hooks = WriteHooks {
+                before_write: &|| {
+                    if state.error.write().expect("error lock").take().is_some() {
+                        lifted.store(true, Ordering::SeqCst);
                     }
+                },
+                // Lifting the overlay changes every page: all tabs reload.
+                on_written: &|written| {
+                    if lifted.swap(false, Ordering::SeqCst) {
+                        state.notify_reload();
+                    } else {
+                        state.notify_changed(written);
+                    }
+                },
+            };
+            match site.update_reports(&reports, &hooks) {
+                Ok(Some(update)) => {
+                    let mut lines = vec![update.line()];
+                    match site.update_search(state) {
+                        Ok(Some(line)) if !line.is_empty() => lines.push(line),
+                        Ok(_) => {}
+                        Err(err) => {
+                            lines.push(format!("检索索引未能增量更新（{err:#}）"));
+                            lines.extend(full(state, site, "检索索引需要重建"));
+                        }
+                    }
+                    return lines;
                 }
-                return lines;
+                Ok(None) => {
+                    return full(
+                        state,
+                        site,
+                        "修改涉及报告的期号、顺序或分送范围，或增删了页面",
+                    )
+                }
+                Err(err) => Err(err),
             }
-            Ok(None) => {
-                return full(
-                    state,
-                    site,
-                    "修改涉及报告的期号、顺序或分送范围，或增删了页面",
-                )
-            }
-            Err(err) => Err(err),
-        },
+        }
         Plan::Render => site.render_again(state),
         Plan::Full(reason) => return full(state, site, &reason),
     };
