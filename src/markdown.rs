@@ -13,7 +13,10 @@ pub struct Rendered {
     pub plain: String,
 }
 
-pub fn render(markdown: &str) -> Rendered {
+/// Renders `markdown`; `scope` (a report's slug) goes before the ids of
+/// its footnotes, since an issue page shows several reports whose notes
+/// would otherwise all be `#1`, `#2`.
+pub fn render(markdown: &str, scope: &str) -> Rendered {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut plain = String::new();
@@ -53,10 +56,99 @@ pub fn render(markdown: &str) -> Rendered {
         }
     }
     let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw_html, events.into_iter());
+    html::push_html(
+        &mut raw_html,
+        Footnotes::new(scope).arrange(events).into_iter(),
+    );
     Rendered {
         html: sanitizer().clean(&raw_html).to_string(),
         plain: plain.trim_end().to_string(),
+    }
+}
+
+/// Footnote marks and notes as HTML with ids of their own scope. Notes
+/// are numbered in the order they are first referred to and gathered at
+/// the end of the text in that order, wherever the editor wrote them.
+struct Footnotes {
+    scope: String,
+    numbers: rustc_hash::FxHashMap<String, usize>,
+    /// How often each note has been referred to so far: a second mark
+    /// needs an id of its own.
+    seen: rustc_hash::FxHashMap<usize, usize>,
+}
+
+impl Footnotes {
+    fn new(scope: &str) -> Footnotes {
+        // Ids must hold no spaces; anything else may stand in an id.
+        let scope: String = scope
+            .chars()
+            .map(|c| if c.is_whitespace() { '-' } else { c })
+            .collect();
+        Footnotes {
+            scope: if scope.is_empty() {
+                "note".into()
+            } else {
+                scope
+            },
+            numbers: Default::default(),
+            seen: Default::default(),
+        }
+    }
+
+    fn number(&mut self, label: &str) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry(label.to_string()).or_insert(next)
+    }
+
+    fn arrange<'a>(mut self, events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+        for event in &events {
+            if let Event::FootnoteReference(label) = event {
+                self.number(label);
+            }
+        }
+        let scope = self.scope.clone();
+        let mut body = Vec::with_capacity(events.len());
+        let mut notes: Vec<(usize, Vec<Event<'a>>)> = Vec::new();
+        let mut note: Option<(usize, Vec<Event<'a>>)> = None;
+        for event in events {
+            let event = match event {
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let n = self.number(&label);
+                    let open = format!("<div class=\"footnote-definition\" id=\"{scope}-fn{n}\"><sup class=\"footnote-definition-label\"><a href=\"#{scope}-ref{n}\">{n}</a></sup>");
+                    note = Some((n, vec![Event::Html(open.into())]));
+                    continue;
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some((n, mut inner)) = note.take() {
+                        inner.push(Event::Html("</div>\n".into()));
+                        notes.push((n, inner));
+                    }
+                    continue;
+                }
+                Event::FootnoteReference(label) => {
+                    let n = self.number(&label);
+                    let times = self.seen.entry(n).or_default();
+                    *times += 1;
+                    let id = match *times {
+                        1 => format!("{scope}-ref{n}"),
+                        k => format!("{scope}-ref{n}-{k}"),
+                    };
+                    Event::InlineHtml(format!("<sup class=\"footnote-reference\"><a href=\"#{scope}-fn{n}\" id=\"{id}\">{n}</a></sup>").into())
+                }
+                other => other,
+            };
+            match &mut note {
+                Some((_, inner)) => inner.push(event),
+                None => body.push(event),
+            }
+        }
+        if !notes.is_empty() {
+            notes.sort_by_key(|(n, _)| *n);
+            body.push(Event::Html("<div class=\"footnotes\">\n".into()));
+            body.extend(notes.into_iter().flat_map(|(_, inner)| inner));
+            body.push(Event::Html("</div>\n".into()));
+        }
+        body
     }
 }
 
@@ -180,8 +272,10 @@ mod tests {
 
     #[test]
     fn section_paragraphs_get_a_run_in_lead() {
-        let out =
-            render("一、运行机制求规范。一是统一编组进站。\n\n（二）第二层。正文。\n\n普通段落。");
+        let out = render(
+            "一、运行机制求规范。一是统一编组进站。\n\n（二）第二层。正文。\n\n普通段落。",
+            "r",
+        );
         assert!(out.html.contains("<p class=\"section section-1\"><strong class=\"lead lead-1\">一、运行机制求规范。</strong>一是统一编组进站。</p>"), "{}", out.html);
         assert!(
             out.html
@@ -198,7 +292,7 @@ mod tests {
 
     #[test]
     fn hostile_html_is_made_inert() {
-        let out = render("<script>alert(1)</script>\n\n<a href=\"javascript:alert(1)\" onclick=\"x()\">链接</a> <iframe src=\"https://evil.example/\"></iframe> <b>加粗</b>");
+        let out = render("<script>alert(1)</script>\n\n<a href=\"javascript:alert(1)\" onclick=\"x()\">链接</a> <iframe src=\"https://evil.example/\"></iframe> <b>加粗</b>", "r");
         assert!(!out.html.contains("<script"), "{}", out.html);
         assert!(!out.html.contains("javascript:"), "{}", out.html);
         assert!(!out.html.contains("onclick"), "{}", out.html);
@@ -208,13 +302,44 @@ mod tests {
 
     #[test]
     fn soft_breaks_add_no_space_between_chinese_lines() {
-        assert_eq!(render("代表\n联络站").html.trim(), "<p>代表联络站</p>");
+        assert_eq!(render("代表\n联络站", "r").html.trim(), "<p>代表联络站</p>");
     }
 
     #[test]
-    fn tables_and_footnotes_render() {
-        let out = render("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n正文[^1]\n\n[^1]: 注释");
-        assert!(out.html.contains("<table>"));
-        assert!(out.html.contains("footnote"));
+    fn tables_render() {
+        let out = render("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |", "r");
+        assert!(out.html.contains("<table>"), "{}", out.html);
+        assert!(out.html.contains("<td>2</td>"), "{}", out.html);
+    }
+
+    #[test]
+    fn footnotes_are_numbered_in_order_of_reference_with_ids_of_their_report() {
+        let out = render(
+            "[^a]: 注释甲\n\n正文[^b]，又见[^a]，再见[^b]。\n\n[^b]: 注释乙",
+            "01-beiguan",
+        );
+        let html = &out.html;
+        let mark = |n: u32, id: &str| {
+            format!("<sup class=\"footnote-reference\"><a href=\"#01-beiguan-fn{n}\" id=\"{id}\"")
+        };
+        let first = html.find(&mark(1, "01-beiguan-ref1")).expect(html);
+        let second = html.find(&mark(2, "01-beiguan-ref2")).expect(html);
+        // The second mark of note 1 has an id of its own.
+        let again = html.find(&mark(1, "01-beiguan-ref1-2")).expect(html);
+        assert!(first < second && second < again, "{html}");
+        // Notes follow the text in the order they were referred to, though
+        // [^a] was written first; each links back to its first mark.
+        let note_1 = html.find("id=\"01-beiguan-fn1\"").expect(html);
+        let note_2 = html.find("id=\"01-beiguan-fn2\"").expect(html);
+        assert!(again < note_1 && note_1 < note_2, "{html}");
+        assert!(html[note_1..note_2].contains("注释乙"), "{html}");
+        assert!(html[note_2..].contains("注释甲"), "{html}");
+        assert!(
+            html[note_1..].contains("<a href=\"#01-beiguan-ref1\""),
+            "{html}"
+        );
+        // Two reports on one issue page never share a footnote id.
+        let other = render("正文[^b]。\n\n[^b]: 注释", "02-wenfeng").html;
+        assert!(other.contains("id=\"02-wenfeng-fn1\""), "{other}");
     }
 }

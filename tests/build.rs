@@ -66,6 +66,41 @@ fn issue_contents_follow_the_order_field() {
     assert!(one < two && two < three);
 }
 
+/// Two reports of one issue both have a note `[^1]`; on the issue page,
+/// as on every other, no id repeats and every `#…` link finds its target.
+#[test]
+fn ids_are_unique_on_every_page_and_in_page_links_resolve() {
+    let built = basic();
+    let issue = built.read("2024/01/index.html");
+    assert!(
+        count(&issue, "class=\"footnote-definition\"") >= 2,
+        "{issue}"
+    );
+    for file in built.files().iter().filter(|f| f.ends_with(".html")) {
+        let page = built.read(file);
+        let ids = attribute_values(&page, "id");
+        let mut seen = std::collections::HashSet::new();
+        for id in &ids {
+            assert!(seen.insert(id.as_str()), "{file}: id {id:?} repeats");
+        }
+        for href in attribute_values(&page, "href") {
+            if let Some(fragment) = href.strip_prefix('#') {
+                assert!(
+                    seen.contains(fragment),
+                    "{file}: link #{fragment} has no target"
+                );
+            }
+        }
+    }
+    // The note links back to where it was referred to.
+    let report = built.read("2024/01/01-beiguan-zhuanye/index.html");
+    assert!(
+        report.contains("href=\"#01-beiguan-zhuanye-ref1\""),
+        "{report}"
+    );
+    assert!(report.contains("每月第一个星期六进站。"));
+}
+
 #[test]
 fn issue_page_carries_every_report_in_full_with_its_credit() {
     let page = basic().read("2024/01/index.html");

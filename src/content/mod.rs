@@ -562,7 +562,8 @@ fn assemble(
                 publisher: file.publisher.unwrap_or_else(|| config.publisher.clone()),
                 printer: file.printer.unwrap_or_else(|| config.printer().to_string()),
                 distribution,
-                editor_note_html: (!note.is_empty()).then(|| crate::markdown::render(note).html),
+                editor_note_html: (!note.is_empty())
+                    .then(|| crate::markdown::render(note, "editor-note").html),
                 reports: Vec::new(),
             }
         })
@@ -648,7 +649,7 @@ fn finish_report(
     place: Place,
     config: &SiteConfig,
 ) -> Report {
-    let body = crate::markdown::render(&file.body);
+    let body = crate::markdown::render(&file.body, &file.slug);
     let keywords = crate::keywords::extract(
         &file.title,
         &body.plain,
