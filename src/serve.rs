@@ -303,7 +303,7 @@ pub fn resolve(out: &Path, raw_path: &str) -> Option<PathBuf> {
     if raw_path.len() > MAX_URI_BYTES || !raw_path.starts_with('/') {
         return None;
     }
-    let decoded = percent_decode(raw_path)?;
+    let decoded = crate::text::percent_decode(raw_path)?;
     if decoded.contains('\0') || decoded.contains('\\') {
         return None;
     }
@@ -319,23 +319,6 @@ pub fn resolve(out: &Path, raw_path: &str) -> Option<PathBuf> {
         path.push("index.html");
     }
     Some(path)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn content_type(path: &Path) -> &'static str {

@@ -145,7 +145,7 @@ pub fn links_for(archive: &Archive, base_path: Option<&str>) -> Links {
 }
 
 /// Issues whose PDF in the previous output was printed from exactly the
-/// print page this build makes.
+/// print page this build makes, with the same styles, scripts and images.
 fn kept_pdfs(renderer: &Renderer, archive: &Archive, out: &Path) -> Vec<(usize, PathBuf)> {
     archive
         .issues
@@ -159,9 +159,68 @@ fn kept_pdfs(renderer: &Renderer, archive: &Archive, out: &Path) -> Vec<(usize, 
             }
             let old = std::fs::read_to_string(folder.join("print.html")).ok()?;
             let new = renderer.print_page(index).ok()?;
-            (old == new).then_some((index, pdf))
+            if old != new {
+                return None;
+            }
+            let unchanged = loaded_files(&new, &issue.path()).iter().all(|file| {
+                match renderer.copied_bytes(file) {
+                    Some(Ok(bytes)) => std::fs::read(out.join(file)).is_ok_and(|old| old == bytes),
+                    Some(Err(_)) => false,
+                    // A page or a file from elsewhere: not ours to compare.
+                    None => true,
+                }
+            });
+            unchanged.then_some((index, pdf))
         })
         .collect()
+}
+
+/// The output paths of the files a page in `folder` loads by relative
+/// address: the `<link href>` and `src` that printing uses;
+/// links a reader follows are not.
+fn loaded_files(page: &str, folder: &str) -> Vec<String> {
+    let mut addresses = Vec::new();
+    for (start, _) in page.match_indices("<link ") {
+        let tag = &page[start
+            ..page[start..]
+                .find('>')
+                .map_or(page.len(), |end| start + end)];
+        addresses.extend(attribute(tag, "href"));
+    }
+    addresses.extend(
+        page.match_indices(" src=\"")
+            .filter_map(|(start, _)| attribute(&page[start..], "src")),
+    );
+    addresses
+        .into_iter()
+        .filter_map(|address| resolve_relative(folder, address))
+        .collect()
+}
+
+fn attribute<'p>(tag: &'p str, name: &str) -> Option<&'p str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')? + start;
+    Some(&tag[start..end])
+}
+
+/// `../../print.css` from `2024/01/` is `print.css`; addresses with a
+/// scheme or from the root are left out.
+fn resolve_relative(folder: &str, address: &str) -> Option<String> {
+    let address = crate::text::percent_decode(address.split(['?', '#']).next()?)?;
+    if address.is_empty() || address.starts_with('/') || address.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in address.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Different for every build, so caches and `jianbao search` can tell.
@@ -273,4 +332,21 @@ pub fn write_site(
         total: started.elapsed(),
         diagnostics,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_print_page_loads_its_styles_scripts_and_images_by_relative_address() {
+        let page = r#"<link rel="stylesheet" href="../../print.css"><a href="../../2024/02/">下一期</a>
+<img src="%E7%85%A7%E7%89%87.png" alt=""><script src="../../print.js?v=1"></script>
+<img src="https://example.org/x.png"><link rel="icon" href="/favicon.ico">"#;
+        assert_eq!(
+            loaded_files(page, "2024/01/"),
+            ["print.css", "2024/01/照片.png", "print.js"]
+        );
+        assert_eq!(resolve_relative("2024/01/", "../../../x.css"), None);
+    }
 }

@@ -1086,9 +1086,10 @@ fn issue_pages_link_to_their_pdfs() {
 }
 
 /// A rebuild keeps a PDF whose print page is unchanged, with the link to
-/// it, and drops both once a report of the issue changes.
+/// it, and drops both once a report of the issue or the print stylesheet
+/// changes; the web stylesheet does not concern it.
 #[test]
-fn rebuild_keeps_the_pdf_until_a_report_changes() {
+fn rebuild_keeps_the_pdf_until_its_print_page_or_stylesheet_changes() {
     let printed = printed();
     // A copy of the printed site, so the shared one stays as it was.
     let dir = temp_dir();
@@ -1147,6 +1148,34 @@ fn rebuild_keeps_the_pdf_until_a_report_changes() {
     assert!(
         links_pdf(thirteen),
         "the link to the PDF of 2024/13 was dropped"
+    );
+
+    let static_dir = dir.path().join("site/static");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    let builtin = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static");
+    let restyle = |name: &str| {
+        let css = std::fs::read_to_string(builtin.join(name)).unwrap();
+        std::fs::write(
+            static_dir.join(name),
+            css + "\nbody { letter-spacing: 0.01em; }\n",
+        )
+        .unwrap();
+    };
+    restyle("style.css");
+    build().expect_code(0);
+    assert!(
+        pdf_of(thirteen).is_file(),
+        "a change to the web stylesheet dropped the PDF of 2024/13"
+    );
+    restyle("print.css");
+    build().expect_code(0);
+    assert!(
+        !pdf_of(thirteen).exists(),
+        "the PDF of 2024/13 outlived a change to the print stylesheet"
+    );
+    assert!(
+        !links_pdf(thirteen),
+        "the issue page still links to a PDF printed with the old stylesheet"
     );
 }
 

@@ -121,6 +121,26 @@ impl<'a> Renderer<'a> {
         self
     }
 
+    /// The bytes this build copies to output file `path` (a static file or
+    /// one of the content's own files), `None` for pages and unknown paths.
+    pub fn copied_bytes(&self, path: &str) -> Option<std::io::Result<Vec<u8>>> {
+        let origin = match self.theme.static_files.get(path) {
+            Some(origin) => origin.clone(),
+            None => Origin::File(
+                self.archive
+                    .assets
+                    .iter()
+                    .find(|asset| asset.target == path)?
+                    .source
+                    .clone(),
+            ),
+        };
+        Some(match origin {
+            Origin::Builtin(bytes) => Ok(bytes.to_vec()),
+            Origin::File(file) => std::fs::read(file),
+        })
+    }
+
     /// One issue's print page, alone: to tell whether a PDF made from the
     /// previous one still matches.
     pub fn print_page(&self, index: usize) -> Result<String, Diagnostic> {
