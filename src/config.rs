@@ -77,6 +77,14 @@ fn default_keywords_per_report() -> usize {
 impl SiteConfig {
     /// Reads and validates `<root>/site.toml`.
     pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
+        Self::load_noting_encoding(root).map(|(config, _)| config)
+    }
+
+    /// As `load`, with a warning when the file was not saved as UTF-8
+    /// (GBK, UTF-16): read correctly, but other tools may not.
+    pub fn load_noting_encoding(
+        root: &Path,
+    ) -> Result<(SiteConfig, Option<Diagnostic>), Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let bytes = std::fs::read(&path).map_err(|err| {
             if err.kind() == std::io::ErrorKind::NotFound {
@@ -86,12 +94,14 @@ impl SiteConfig {
                 Diagnostic::error(CONFIG_FILE, None, format!("无法读取 site.toml：{err}"))
             }
         })?;
-        let text = crate::content::source::decode(&bytes)
-            .map_err(|problem| {
-                Diagnostic::error(CONFIG_FILE, None, problem.message()).hint(problem.hint())
-            })?
-            .text;
-        Self::parse(&text)
+        let decoded = crate::content::source::decode(&bytes).map_err(|problem| {
+            Diagnostic::error(CONFIG_FILE, None, problem.message()).hint(problem.hint())
+        })?;
+        let note = decoded.encoding.note().map(|note| {
+            Diagnostic::warning(CONFIG_FILE, None, note)
+                .hint("建议用“另存为”把编码改为 UTF-8，以免别的工具读错")
+        });
+        Ok((Self::parse(&decoded.text)?, note))
     }
 
     pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {

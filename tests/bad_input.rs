@@ -368,6 +368,30 @@ fn line_numbers_survive_bom_crlf_gbk_utf16_and_bare_cr() {
         .expect_stderr("content/2024/01/12-utf16be.md: 警告：文件以 UTF-16 编码保存");
 }
 
+/// Notepad on a Chinese Windows saves site.toml in GBK: it is read right,
+/// and the editor is told, as for reports.
+#[test]
+fn a_gbk_site_toml_is_read_with_a_warning() {
+    let site = Site::copy("basic");
+    let toml = std::fs::read_to_string(site.file("site.toml"))
+        .unwrap()
+        .replacen("title = \"代表工作\"", "title = \"豫人大代表工作简讯\"", 1);
+    assert!(toml.contains("简讯"), "the fixture's title line moved");
+    let (gbk, _, bad) = encoding_rs::GBK.encode(&toml);
+    assert!(!bad);
+    std::fs::write(site.file("site.toml"), gbk).unwrap();
+    let out = site.path("out");
+    site.build(&out, &[])
+        .expect_code(0)
+        .expect_stderr("site.toml: 警告：文件以 GBK/GB18030 编码保存，已自动转换")
+        .expect_hint_after("site.toml: 警告");
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains("豫人大代表工作简讯"),
+        "the title was not read right"
+    );
+}
+
 #[test]
 fn a_yaml_bomb_is_refused_not_expanded() {
     let (site, what) = basic_with("billion laughs", |site| {

@@ -154,8 +154,13 @@ pub mod fields {
 /// are no errors; the diagnostics (warnings at least) in every case.
 pub fn load(root: &Path, options: LoadOptions) -> (Option<Archive>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let config = match SiteConfig::load(root) {
-        Ok(config) => Some(config),
+    let config = match SiteConfig::load_noting_encoding(root) {
+        Ok((config, note)) => {
+            if let Some(note) = note {
+                diagnostics.push(note);
+            }
+            Some(config)
+        }
         Err(diagnostic) => {
             diagnostics.push(diagnostic);
             None
