@@ -2,6 +2,7 @@
 //! results. `search.js` implements the same steps on the same data, so the
 //! site's static search and the server agree result for result.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
@@ -59,23 +60,52 @@ impl Results {
 }
 
 /// The documents containing one term, with counts, in document order.
-pub fn term_matches(index: &IndexData, term: &[char]) -> Vec<Occurrences> {
+pub fn term_matches<'i>(index: &'i IndexData, term: &[char]) -> Cow<'i, [Occurrences]> {
     match term.len() {
-        0 => Vec::new(),
-        1 => index.unigrams.get(&term[0]).cloned().unwrap_or_default(),
+        0 => Cow::Borrowed(&[]),
+        1 => index
+            .unigrams
+            .get(&term[0])
+            .map_or(Cow::Borrowed(&[]), |list| Cow::Borrowed(list.as_slice())),
         _ => {
             let key: String = term.iter().collect();
             if let Some(list) = index.phrases.get(&key) {
-                return list.clone();
+                return Cow::Borrowed(list.as_slice());
             }
             let mut postings = Vec::new();
             for offset in cover_offsets(term.len()) {
                 match index.bigrams.get(&(term[offset], term[offset + 1])) {
                     Some(list) => postings.push((offset as u32, decode_positions(list))),
-                    None => return Vec::new(),
+                    None => return Cow::Borrowed(&[]),
                 }
             }
-            align(&postings, &index.rank)
+            Cow::Owned(align(&postings, &index.rank))
+        }
+    }
+}
+
+/// What evaluating a term costs, roughly: the length of its shortest
+/// list. Terms are evaluated cheapest first, and a term found nowhere
+/// ends the query before the costly ones are looked at.
+fn term_cost(index: &IndexData, term: &[char]) -> usize {
+    match term.len() {
+        0 => 0,
+        1 => index.unigrams.get(&term[0]).map_or(0, Vec::len),
+        _ => {
+            let key: String = term.iter().collect();
+            if let Some(list) = index.phrases.get(&key) {
+                return list.len();
+            }
+            cover_offsets(term.len())
+                .into_iter()
+                .map(|offset| {
+                    index
+                        .bigrams
+                        .get(&(term[offset], term[offset + 1]))
+                        .map_or(0, Vec::len)
+                })
+                .min()
+                .unwrap_or(0)
         }
     }
 }
@@ -85,7 +115,8 @@ pub type DocPositions<'a> = Vec<(u32, &'a [u32])>;
 
 /// doc → sorted positions, from the flat `doc, n, positions…` layout.
 fn decode_positions(flat: &[u32]) -> DocPositions<'_> {
-    let mut out = Vec::new();
+    // Each document takes at least three numbers.
+    let mut out = Vec::with_capacity(flat.len() / 3);
     let mut i = 0;
     while i + 1 < flat.len() {
         let (doc, n) = (flat[i], flat[i + 1] as usize);
@@ -96,14 +127,24 @@ fn decode_positions(flat: &[u32]) -> DocPositions<'_> {
 }
 
 /// Documents where every covering bigram sits at its offset from a common
-/// start: exactly the documents containing the term.
+/// start: exactly the documents containing the term. The bigram found in
+/// the fewest documents leads; the others are walked alongside it.
 pub fn align(postings: &[(u32, DocPositions)], rank: &[RankInfo]) -> Vec<Occurrences> {
+    let Some(lead) = (0..postings.len()).min_by_key(|&k| postings[k].1.len()) else {
+        return Vec::new();
+    };
+    let lead_offset = postings[lead].0;
     let mut cursors = vec![0usize; postings.len()];
     let mut out = Vec::new();
-    let first = &postings[0].1;
-    'docs: for &(doc, starts) in first {
-        let mut lists: Vec<(u32, &[u32])> = Vec::with_capacity(postings.len());
-        for (k, (offset, list)) in postings.iter().enumerate().skip(1) {
+    // Reused from document to document: a common bigram leads thousands.
+    let mut lists: Vec<(u32, &[u32])> = Vec::with_capacity(postings.len());
+    let mut found: Vec<u32> = Vec::new();
+    'docs: for &(doc, positions) in &postings[lead].1 {
+        lists.clear();
+        for (k, (offset, list)) in postings.iter().enumerate() {
+            if k == lead {
+                continue;
+            }
             while cursors[k] < list.len() && list[cursors[k]].0 < doc {
                 cursors[k] += 1;
             }
@@ -112,15 +153,18 @@ pub fn align(postings: &[(u32, DocPositions)], rank: &[RankInfo]) -> Vec<Occurre
                 _ => continue 'docs,
             }
         }
-        let found: Vec<u32> = starts
-            .iter()
-            .copied()
-            .filter(|&p| {
-                lists
-                    .iter()
-                    .all(|(offset, positions)| positions.binary_search(&(p + offset)).is_ok())
-            })
-            .collect();
+        found.clear();
+        found.extend(
+            positions
+                .iter()
+                .filter(|&&p| p >= lead_offset)
+                .map(|&p| p - lead_offset)
+                .filter(|&start| {
+                    lists.iter().all(|(offset, positions)| {
+                        positions.binary_search(&(start + offset)).is_ok()
+                    })
+                }),
+        );
         if !found.is_empty() {
             out.push(super::indexer::occurrences(
                 doc,
@@ -171,9 +215,25 @@ pub fn search(
     }
     let allowed = allowed_docs(index, filters);
     let documents = index.records.len();
-    let matches: Vec<Vec<Occurrences>> = terms.iter().map(|t| term_matches(index, t)).collect();
-    // Rarest first makes the intersection cheap.
+    // Cheapest term first; a term found nowhere means no report has them
+    // all, and the costlier terms need not be looked at.
     let mut order: Vec<usize> = (0..terms.len()).collect();
+    order.sort_by_cached_key(|&i| term_cost(index, &terms[i]));
+    let mut evaluated: Vec<Option<Cow<[Occurrences]>>> = vec![None; terms.len()];
+    for &i in &order {
+        let list = term_matches(index, &terms[i]);
+        if list.is_empty() {
+            return Results {
+                total: 0,
+                hits: Vec::new(),
+                related: related(index, &terms, allowed.as_ref()),
+                message: None,
+            };
+        }
+        evaluated[i] = Some(list);
+    }
+    let matches: Vec<Cow<[Occurrences]>> = evaluated.into_iter().flatten().collect();
+    // Rarest first makes the intersection cheap.
     order.sort_by_key(|&i| matches[i].len());
     let mut candidates: Vec<u32> = match exact.map(|e| e.documents_with_all(&terms)) {
         Some(Ok(docs)) => docs,
@@ -205,32 +265,51 @@ pub fn search(
             .map(|i| list[i])
     };
     // Both matchers are exact, so they agree; a report one of them missed
-    // is left out rather than ranked on made-up counts.
-    candidates.retain(|&doc| matches.iter().all(|list| find(list, doc).is_some()));
+    // is left out rather than ranked on made-up counts. Candidates and
+    // match lists are in document order: one cursor per term walks along.
+    candidates.sort_unstable();
+    candidates.dedup();
     let idfs: Vec<f64> = matches.iter().map(|l| idf(documents, l.len())).collect();
-    let mut ranked: Vec<(usize, i64, u32)> = candidates
-        .iter()
-        .map(|&doc| {
-            let length = index.rank[doc as usize].length();
-            let mut tier = 0;
-            let mut score = 0.0;
-            for (t, list) in matches.iter().enumerate() {
-                let occurrence = find(list, doc).expect("kept above");
-                if occurrence.in_zone {
-                    tier += 1;
-                }
-                let word = if keyword_docs[t].binary_search(&doc).is_ok() {
-                    1.0
-                } else {
-                    0.0
-                };
-                score += idfs[t] * (tf_norm(occurrence.count, length, index.average_length) + word);
+    let mut cursors = vec![0usize; matches.len()];
+    let mut ranked: Vec<(usize, i64, u32)> = Vec::with_capacity(candidates.len());
+    'candidates: for &doc in &candidates {
+        let length = index.rank[doc as usize].length();
+        let mut tier = 0;
+        let mut score = 0.0;
+        for (t, list) in matches.iter().enumerate() {
+            let cursor = &mut cursors[t];
+            *cursor += list[*cursor..].partition_point(|o| o.doc < doc);
+            let occurrence = match list.get(*cursor) {
+                Some(occurrence) if occurrence.doc == doc => occurrence,
+                _ => continue 'candidates,
+            };
+            if occurrence.in_zone {
+                tier += 1;
             }
-            (tier, score_key(score), doc)
-        })
-        .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)));
+            let word = if keyword_docs[t].binary_search(&doc).is_ok() {
+                1.0
+            } else {
+                0.0
+            };
+            score += idfs[t] * (tf_norm(occurrence.count, length, index.average_length) + word);
+        }
+        ranked.push((tier, score_key(score), doc));
+    }
+    // Only the page asked for needs its order: pick it out, then sort it.
+    // Document ids break ties, so the order is total and the same as a
+    // full sort's.
+    let order = |a: &(usize, i64, u32), b: &(usize, i64, u32)| {
+        b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2))
+    };
     let total = ranked.len();
+    let end = offset.saturating_add(limit).min(total);
+    if end == 0 {
+        ranked.clear();
+    } else if end < total {
+        ranked.select_nth_unstable_by(end - 1, order);
+        ranked.truncate(end);
+    }
+    ranked.sort_unstable_by(order);
     let hits = ranked
         .iter()
         .skip(offset)
