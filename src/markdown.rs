@@ -79,10 +79,17 @@ struct Footnotes {
 
 impl Footnotes {
     fn new(scope: &str) -> Footnotes {
-        // Ids must hold no spaces; anything else may stand in an id.
+        // Slugs come from file names: anything that could end an attribute
+        // or split an id becomes a hyphen.
         let scope: String = scope
             .chars()
-            .map(|c| if c.is_whitespace() { '-' } else { c })
+            .map(|c| {
+                if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         Footnotes {
             scope: if scope.is_empty() {
@@ -95,9 +102,10 @@ impl Footnotes {
         }
     }
 
+    /// Labels match regardless of case, as in CommonMark.
     fn number(&mut self, label: &str) -> usize {
         let next = self.numbers.len() + 1;
-        *self.numbers.entry(label.to_string()).or_insert(next)
+        *self.numbers.entry(label.to_lowercase()).or_insert(next)
     }
 
     fn arrange<'a>(mut self, events: Vec<Event<'a>>) -> Vec<Event<'a>> {
@@ -106,20 +114,37 @@ impl Footnotes {
                 self.number(label);
             }
         }
+        // Notes numbered so far are referred to; later ones are not, and
+        // get no link back to a mark that is not there.
+        let referenced = self.numbers.len();
         let scope = self.scope.clone();
         let mut body = Vec::with_capacity(events.len());
         let mut notes: Vec<(usize, Vec<Event<'a>>)> = Vec::new();
-        let mut note: Option<(usize, Vec<Event<'a>>)> = None;
+        let mut defined = rustc_hash::FxHashSet::default();
+        // A note may be written inside another (in its quote or list).
+        let mut open: Vec<(usize, Vec<Event<'a>>)> = Vec::new();
         for event in events {
             let event = match event {
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let n = self.number(&label);
-                    let open = format!("<div class=\"footnote-definition\" id=\"{scope}-fn{n}\"><sup class=\"footnote-definition-label\"><a href=\"#{scope}-ref{n}\">{n}</a></sup>");
-                    note = Some((n, vec![Event::Html(open.into())]));
+                    // A label defined twice: the second text stays, without
+                    // a second element of the same id.
+                    let id = if defined.insert(n) {
+                        format!(" id=\"{scope}-fn{n}\"")
+                    } else {
+                        String::new()
+                    };
+                    let label = if n <= referenced {
+                        format!("<a href=\"#{scope}-ref{n}\">{n}</a>")
+                    } else {
+                        n.to_string()
+                    };
+                    let start = format!("<div class=\"footnote-definition\"{id}><sup class=\"footnote-definition-label\">{label}</sup>");
+                    open.push((n, vec![Event::Html(start.into())]));
                     continue;
                 }
                 Event::End(TagEnd::FootnoteDefinition) => {
-                    if let Some((n, mut inner)) = note.take() {
+                    if let Some((n, mut inner)) = open.pop() {
                         inner.push(Event::Html("</div>\n".into()));
                         notes.push((n, inner));
                     }
@@ -137,12 +162,13 @@ impl Footnotes {
                 }
                 other => other,
             };
-            match &mut note {
+            match open.last_mut() {
                 Some((_, inner)) => inner.push(event),
                 None => body.push(event),
             }
         }
         if !notes.is_empty() {
+            // Stable: a label's second text follows its first.
             notes.sort_by_key(|(n, _)| *n);
             body.push(Event::Html("<div class=\"footnotes\">\n".into()));
             body.extend(notes.into_iter().flat_map(|(_, inner)| inner));
@@ -341,5 +367,31 @@ mod tests {
         // Two reports on one issue page never share a footnote id.
         let other = render("正文[^b]。\n\n[^b]: 注释", "02-wenfeng").html;
         assert!(other.contains("id=\"02-wenfeng-fn1\""), "{other}");
+    }
+
+    #[test]
+    fn odd_footnotes_lose_no_text_and_make_no_dead_links() {
+        // A note inside another, a note never referred to, a label in
+        // another case, a label defined twice, a slug with a quote.
+        let out = render(
+            "正文[^a]，又[^Big]。\n\n[^a]: 甲注。\n    > [^b]: 乙注嵌套。\n\n[^big]: 丙注。\n\n[^big]: 丙注重复。\n\n[^orphan]: 丁注。",
+            "05-q\"x",
+        );
+        let html = &out.html;
+        for text in ["甲注。", "乙注嵌套。", "丙注。", "丙注重复。", "丁注。"] {
+            assert!(html.contains(text), "{text} lost: {html}");
+        }
+        let ids: Vec<&str> = html
+            .split(" id=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "repeated ids: {html}");
+        for href in html.split(" href=\"#").skip(1) {
+            let target = &href[..href.find('"').unwrap()];
+            assert!(ids.contains(&target), "#{target} has no target: {html}");
+        }
+        assert!(ids.contains(&"05-q-x-fn2"), "{html}");
     }
 }
