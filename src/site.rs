@@ -176,37 +176,125 @@ fn kept_pdfs(renderer: &Renderer, archive: &Archive, out: &Path) -> Vec<(usize, 
 }
 
 /// The output paths of the files a page in `folder` loads by relative
-/// address: the `<link href>` and `src` that printing uses;
-/// links a reader follows are not.
+/// address: every `src`, and the `href` of `<link>` (styles, fonts). A
+/// theme's own print template may write tags in any case and quote
+/// attributes either way.
 fn loaded_files(page: &str, folder: &str) -> Vec<String> {
     let mut addresses = Vec::new();
-    for (start, _) in page.match_indices("<link ") {
-        let tag = &page[start
-            ..page[start..]
-                .find('>')
-                .map_or(page.len(), |end| start + end)];
-        addresses.extend(attribute(tag, "href"));
+    let mut rest = page;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let end = tag_end(rest);
+        let tag = &rest[..end];
+        rest = &rest[end..];
+        let name_end = tag
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tag.len());
+        if name_end == 0 {
+            continue;
+        }
+        let is_link = tag[..name_end].eq_ignore_ascii_case("link");
+        for (attribute, value) in attributes(&tag[name_end..]) {
+            if attribute == "src" || (is_link && attribute == "href") {
+                addresses.push(unescape_attribute(value));
+            }
+        }
     }
-    addresses.extend(
-        page.match_indices(" src=\"")
-            .filter_map(|(start, _)| attribute(&page[start..], "src")),
-    );
     addresses
-        .into_iter()
+        .iter()
         .filter_map(|address| resolve_relative(folder, address))
         .collect()
 }
 
-fn attribute<'p>(tag: &'p str, name: &str) -> Option<&'p str> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    let end = tag[start..].find('"')? + start;
-    Some(&tag[start..end])
+/// Where a tag ends: the first `>` outside quotes.
+fn tag_end(text: &str) -> usize {
+    let mut quote = None;
+    for (i, byte) in text.bytes().enumerate() {
+        match (quote, byte) {
+            (None, b'>') => return i,
+            (None, b'"' | b'\'') => quote = Some(byte),
+            (Some(q), b) if b == q => quote = None,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+/// `name="value"`, `name='value'`, `name=value` and bare `name` pairs of
+/// a tag's inside, names lowercased.
+fn attributes(inside: &str) -> Vec<(String, &str)> {
+    let bytes = inside.as_bytes();
+    let mut pairs = Vec::new();
+    let mut i = 0;
+    let skip_space = |mut i: usize| {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        i
+    };
+    loop {
+        i = skip_space(i);
+        if i >= bytes.len() {
+            return pairs;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'/')
+        {
+            i += 1;
+        }
+        let name = inside[start..i].to_ascii_lowercase();
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = "";
+        if bytes.get(i) == Some(&b'=') {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(&quote) if quote == b'"' || quote == b'\'' => {
+                    let from = i + 1;
+                    let to = inside[from..]
+                        .find(quote as char)
+                        .map_or(bytes.len(), |n| from + n);
+                    value = &inside[from..to];
+                    i = (to + 1).min(bytes.len());
+                }
+                _ => {
+                    let from = i;
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                    value = &inside[from..i];
+                }
+            }
+        }
+        if name.is_empty() {
+            // A stray `=`: step over it.
+            i += 1;
+        } else {
+            pairs.push((name, value));
+        }
+    }
+}
+
+/// `a&amp;b.png` as written in HTML is the file `a&b.png`.
+fn unescape_attribute(value: &str) -> String {
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// `../../print.css` from `2024/01/` is `print.css`; addresses with a
 /// scheme or from the root are left out.
 fn resolve_relative(folder: &str, address: &str) -> Option<String> {
-    let address = crate::text::percent_decode(address.split(['?', '#']).next()?)?;
+    let address = address.split(['?', '#']).next()?;
+    // A literal `%` in a file name is no escape.
+    let address = crate::text::percent_decode(address).unwrap_or_else(|| address.to_string());
     if address.is_empty() || address.starts_with('/') || address.contains(':') {
         return None;
     }
@@ -342,10 +430,19 @@ mod tests {
     fn a_print_page_loads_its_styles_scripts_and_images_by_relative_address() {
         let page = r#"<link rel="stylesheet" href="../../print.css"><a href="../../2024/02/">下一期</a>
 <img src="%E7%85%A7%E7%89%87.png" alt=""><script src="../../print.js?v=1"></script>
-<img src="https://example.org/x.png"><link rel="icon" href="/favicon.ico">"#;
+<img src="https://example.org/x.png"><link rel="icon" href="/favicon.ico">
+<LINK REL=stylesheet
+  HREF='../../fonts.css'><img alt="a > b" src=a&amp;b.png><img src="100%.png">"#;
         assert_eq!(
             loaded_files(page, "2024/01/"),
-            ["print.css", "2024/01/照片.png", "print.js"]
+            [
+                "print.css",
+                "2024/01/照片.png",
+                "print.js",
+                "fonts.css",
+                "2024/01/a&b.png",
+                "2024/01/100%.png"
+            ]
         );
         assert_eq!(resolve_relative("2024/01/", "../../../x.css"), None);
     }

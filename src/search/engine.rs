@@ -269,6 +269,9 @@ pub fn search(
     // match lists are in document order: one cursor per term walks along.
     candidates.sort_unstable();
     candidates.dedup();
+    // An id past the records would be a stale tantivy index: drop it
+    // rather than fail the request.
+    candidates.retain(|&doc| (doc as usize) < index.rank.len());
     let idfs: Vec<f64> = matches.iter().map(|l| idf(documents, l.len())).collect();
     let mut cursors = vec![0usize; matches.len()];
     let mut ranked: Vec<(usize, i64, u32)> = Vec::with_capacity(candidates.len());
