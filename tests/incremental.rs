@@ -212,6 +212,41 @@ fn a_template_edit_renders_again_without_reading_the_content() {
     assert!(page.contains("模板已改"), "the new template is used");
 }
 
+/// A broken report is mended while its page cannot be written: the pages
+/// now lag behind the archive in memory, so the next change must be a
+/// full build, though the failure before that was the report's own.
+#[test]
+fn a_failed_write_after_a_broken_report_makes_the_next_change_a_full_build() {
+    let p = preview();
+    let path = p.site.path().join(REPORT);
+    let good = std::fs::read_to_string(&path).unwrap();
+    assert!(good.contains("建好代表联络站"));
+    std::fs::write(&path, "---\nissue: 44\n\n正文").unwrap();
+    lines_until(&p.log, "构建失败");
+    // A file where the report's folder should be: even root cannot write.
+    let folder = p.out.join("2023/44/01-beiguan");
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::fs::write(&folder, "").unwrap();
+    std::fs::write(&path, good.replacen("建好代表联络站", "用好代表联络站", 1)).unwrap();
+    let lines = lines_until(&p.log, "构建失败");
+    assert!(
+        lines.iter().any(|l| l.contains("2023/44/01-beiguan")),
+        "the failed write is named: {lines:?}"
+    );
+    std::fs::remove_file(&folder).unwrap();
+    std::fs::write(&path, good.replacen("建好代表联络站", "管好代表联络站", 1)).unwrap();
+    let lines = lines_until_any(&p.log, &["已重新构建（全部）", "检索索引已更新"]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("完整重建（上一次构建失败）")),
+        "{lines:?}"
+    );
+    let (status, page) = http_get(p.port, "/2023/44/01-beiguan/");
+    assert_eq!(status, 200);
+    assert!(page.contains("管好代表联络站"));
+}
+
 #[test]
 fn a_change_beyond_one_report_gets_a_full_build_and_says_so() {
     let p = preview();

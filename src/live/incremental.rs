@@ -191,18 +191,12 @@ impl LiveSite {
         let started = Instant::now();
         let mut update = Update::default();
         for path in paths {
-            match self.update_report(path, hooks) {
-                Ok(Some(written)) => update.written.extend(written),
-                Ok(None) => return Ok(None),
-                Err(err) => {
-                    // A template error or a failed write leaves pages
-                    // behind the archive in memory: only a full build
-                    // brings them level again.
-                    if !matches!(self.failed, Some(Failure::Report(_))) {
-                        self.failed = Some(Failure::Site);
-                    }
-                    return Err(err);
-                }
+            // Each failure records itself: a broken report as that
+            // report's, anything after the archive took the edit as the
+            // site's.
+            match self.update_report(path, hooks)? {
+                Some(written) => update.written.extend(written),
+                None => return Ok(None),
             }
         }
         update.written.sort();
@@ -247,6 +241,10 @@ impl LiveSite {
             self.failed = Some(Failure::Report(path.to_path_buf()));
             return Err(ContentErrors(problems).into());
         }
+        // The archive now holds the edit. Should rendering or writing fail
+        // from here, the pages lag behind it and only a full build brings
+        // them level, whatever failed before.
+        self.failed = Some(Failure::Site);
         let archive = self.archive.as_ref().expect("present above");
         let theme = site::load_theme(&self.options.root, archive)?;
         let links = site::links_for(archive, self.options.base_path.as_deref());
