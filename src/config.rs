@@ -91,7 +91,7 @@ impl SiteConfig {
                 Diagnostic::error(CONFIG_FILE, None, format!("找不到网站设置文件 {}", path.display()))
                     .hint("请在网站文件夹中放置 site.toml（可用 jianbao init 生成），或用 --root 指定网站文件夹")
             } else {
-                Diagnostic::error(CONFIG_FILE, None, format!("无法读取 site.toml：{err}"))
+                Diagnostic::error(CONFIG_FILE, None, format!("无法读取 site.toml：{}", crate::diagnostics::io_reason(&err)))
             }
         })?;
         let decoded = crate::content::source::decode(&bytes).map_err(|problem| {

@@ -134,3 +134,56 @@ pub fn display_path(root: &Path, path: &Path) -> String {
     let relative: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     relative.to_string_lossy().replace('\\', "/")
 }
+/// An operating-system error as editors read it: what happened in Chinese,
+/// the system's own words after it for the IT staff.
+pub fn io_reason(err: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let what = match err.kind() {
+        ErrorKind::NotFound => "文件或文件夹不存在",
+        ErrorKind::PermissionDenied => "没有读写权限",
+        ErrorKind::AlreadyExists => "已有同名的文件或文件夹",
+        ErrorKind::NotADirectory => "路径中有一个同名的文件挡住了文件夹",
+        ErrorKind::IsADirectory => "这是文件夹，不是文件",
+        ErrorKind::DirectoryNotEmpty => "文件夹不是空的",
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "磁盘空间不足",
+        ErrorKind::ReadOnlyFilesystem => "磁盘是只读的",
+        ErrorKind::FileTooLarge => "文件太大",
+        ErrorKind::AddrInUse => "端口已被占用",
+        ErrorKind::AddrNotAvailable => "本机没有这个地址",
+        ErrorKind::TimedOut => "操作超时",
+        ErrorKind::InvalidFilename => "文件名不合规",
+        _ => "系统报告了错误",
+    };
+    format!("{what}（系统信息：{err}）")
+}
+
+/// An error with every cause after it, each operating-system error told
+/// in Chinese: for the terminal and the preview's error overlay.
+pub fn error_chain(err: &anyhow::Error) -> String {
+    err.chain()
+        .map(|cause| match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io_reason(io),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("：")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_errors_are_told_in_chinese_with_the_systems_words_kept() {
+        let missing = std::fs::read("/no/such/jianbao/file").unwrap_err();
+        let text = io_reason(&missing);
+        assert!(text.starts_with("文件或文件夹不存在（系统信息："), "{text}");
+        assert!(text.contains("os error 2"), "{text}");
+        let err = anyhow::Error::new(missing).context("无法读取 site.toml");
+        assert!(
+            error_chain(&err).starts_with("无法读取 site.toml：文件或文件夹不存在"),
+            "{}",
+            error_chain(&err)
+        );
+    }
+}

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
-use jianbao::diagnostics::{ContentErrors, Diagnostics};
+use jianbao::diagnostics::{error_chain, io_reason, ContentErrors, Diagnostics};
 use jianbao::site::{self, BuildOptions};
 
 /// Exit codes, as documented in `--help` and the README.
@@ -395,7 +395,10 @@ fn report_error(err: &anyhow::Error) -> ExitCode {
     }
     eprintln!("错误：{err}");
     for cause in err.chain().skip(1) {
-        eprintln!("  原因：{cause}");
+        match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => eprintln!("  原因：{}", io_reason(io)),
+            None => eprintln!("  原因：{cause}"),
+        }
     }
     ExitCode::from(EXIT_FAILURE)
 }
@@ -685,7 +688,7 @@ fn pdf(args: PdfArgs) -> anyhow::Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     } else {
         for (label, err) in &failures {
-            eprintln!("错误：{label} 未能印成 PDF：{err:#}");
+            eprintln!("错误：{label} 未能印成 PDF：{}", error_chain(err));
         }
         eprintln!(
             "{} 期未能生成 PDF，其余 {} 期已生成。",

@@ -228,10 +228,17 @@ fn a_failed_write_after_a_broken_report_makes_the_next_change_a_full_build() {
     std::fs::remove_dir_all(&folder).unwrap();
     std::fs::write(&folder, "").unwrap();
     std::fs::write(&path, good.replacen("建好代表联络站", "用好代表联络站", 1)).unwrap();
-    let lines = lines_until(&p.log, "构建失败");
+    lines_until(&p.log, "构建失败");
+    let lines = lines_until(&p.log, "无法创建文件夹");
+    let reason = lines.last().unwrap();
     assert!(
-        lines.iter().any(|l| l.contains("2023/44/01-beiguan")),
-        "the failed write is named: {lines:?}"
+        reason.contains("2023/44/01-beiguan：已有同名的文件或文件夹（系统信息："),
+        "the failed write is named and explained in Chinese: {reason}"
+    );
+    let (_, overlay) = http_get(p.port, "/");
+    assert!(
+        overlay.contains("已有同名的文件或文件夹（系统信息："),
+        "the overlay explains it too"
     );
     std::fs::remove_file(&folder).unwrap();
     std::fs::write(&path, good.replacen("建好代表联络站", "管好代表联络站", 1)).unwrap();

@@ -50,7 +50,16 @@ pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Found {
                     .path()
                     .map(|p| display_path(root, p))
                     .unwrap_or_else(|| CONTENT_DIR.into());
-                diagnostics.push(Diagnostic::error(path, None, format!("无法读取：{err}")));
+                diagnostics.push(Diagnostic::error(
+                    path,
+                    None,
+                    format!(
+                        "无法读取：{}",
+                        err.io_error()
+                            .map(crate::diagnostics::io_reason)
+                            .unwrap_or_else(|| err.to_string())
+                    ),
+                ));
                 continue;
             }
         };
@@ -293,7 +302,7 @@ pub fn read_text(root: &Path, file: &SourceFile, diagnostics: &mut Diagnostics) 
             diagnostics.push(Diagnostic::error(
                 file.display.clone(),
                 None,
-                format!("无法读取文件：{err}"),
+                format!("无法读取文件：{}", crate::diagnostics::io_reason(&err)),
             ));
             return None;
         }

@@ -320,7 +320,10 @@ impl LiveSite {
                 match update_search(&options, &job.1, &state) {
                     Ok(line) if line.is_empty() => {}
                     Ok(line) => println!("{line}"),
-                    Err(err) => println!("检索索引未能更新：{err:#}（下次完整重建时会重新生成）"),
+                    Err(err) => println!(
+                        "检索索引未能更新：{}（下次完整重建时会重新生成）",
+                        crate::diagnostics::error_chain(&err)
+                    ),
                 }
             }
         });

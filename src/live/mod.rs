@@ -68,7 +68,7 @@ pub fn error_text(err: &anyhow::Error) -> String {
             .map(|d| d.to_string())
             .collect::<Vec<_>>()
             .join("\n"),
-        None => format!("{err:#}"),
+        None => crate::diagnostics::error_chain(err),
     }
 }
 
@@ -104,7 +104,10 @@ pub fn rebuild(state: &ServerState, site: &mut LiveSite, paths: &[PathBuf]) -> V
                         Ok(Some(line)) if !line.is_empty() => lines.push(line),
                         Ok(_) => {}
                         Err(err) => {
-                            lines.push(format!("检索索引未能增量更新（{err:#}）"));
+                            lines.push(format!(
+                                "检索索引未能增量更新（{}）",
+                                crate::diagnostics::error_chain(&err)
+                            ));
                             lines.extend(full(state, site, "检索索引需要重建"));
                         }
                     }

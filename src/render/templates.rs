@@ -226,7 +226,7 @@ fn overlay_templates(
             Err(err) => problems.push(Diagnostic::error(
                 display,
                 None,
-                format!("无法读取模板：{err}"),
+                format!("无法读取模板：{}", crate::diagnostics::io_reason(&err)),
             )),
         }
     }
