@@ -108,6 +108,8 @@ pub struct Searchable {
     /// matching thousands of reports costs milliseconds to rank. Dropped
     /// with the whole `Searchable` when the site is rebuilt.
     cache: std::sync::Mutex<ResultCache>,
+    /// Recent terms' matches: new queries mostly reuse old words.
+    terms: engine::TermCache,
 }
 
 /// How many answers the cache keeps.
@@ -146,6 +148,7 @@ impl Searchable {
             exact,
             build,
             cache: Default::default(),
+            terms: Default::default(),
         }
     }
 
@@ -167,6 +170,7 @@ impl Searchable {
             filters,
             offset,
             limit,
+            Some(&self.terms),
         ));
         let mut cache = self.cache.lock().expect("cache lock");
         if cache.answers.insert(key.clone(), answer.clone()).is_none() {

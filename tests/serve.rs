@@ -44,6 +44,10 @@ fn edits_are_served_and_a_broken_file_shows_an_overlay_over_the_last_good_site()
     );
     assert!(!page.contains("jianbao-error"));
 
+    // Asked once before the edit: the server keeps this term's matches.
+    let old_term = "/api/search?q=%E5%BB%BA%E5%A5%BD%E4%BB%A3%E8%A1%A8%E8%81%94%E7%BB%9C%E7%AB%99";
+    assert!(http_get(port, old_term).1.contains("01-beiguan"));
+
     let path = site.path().join(REPORT);
     let source = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, source.replace("建好代表联络站", "用好代表联络站")).unwrap();
@@ -53,6 +57,13 @@ fn edits_are_served_and_a_broken_file_shows_an_overlay_over_the_last_good_site()
         "/api/search?q=%E7%94%A8%E5%A5%BD",
         "the search index to follow the edit",
         |b| b.contains("01-beiguan"),
+    );
+    // Asked again in another form (not a cached answer): the old words are
+    // gone from the report, whatever the server remembered of them.
+    let (_, again) = http_get(port, &format!("{old_term}&limit=7"));
+    assert!(
+        again.starts_with("{\"total\":0,\"hits\":[]"),
+        "the edited report still matches its old words: {again}"
     );
 
     // Front matter left open: the old page stays, the overlay says why.

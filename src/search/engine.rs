@@ -2,8 +2,8 @@
 //! results. `search.js` implements the same steps on the same data, so the
 //! site's static search and the server agree result for result.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -59,27 +59,88 @@ impl Results {
     }
 }
 
+/// One term's matches: borrowed from the index when it keeps them whole
+/// (single characters, frequent phrases), else computed or shared from
+/// the term cache.
+#[derive(Clone)]
+pub enum Matches<'i> {
+    Borrowed(&'i [Occurrences]),
+    Shared(Arc<[Occurrences]>),
+}
+
+impl std::ops::Deref for Matches<'_> {
+    type Target = [Occurrences];
+    fn deref(&self) -> &[Occurrences] {
+        match self {
+            Matches::Borrowed(list) => list,
+            Matches::Shared(list) => list,
+        }
+    }
+}
+
+/// How many occurrences (16 bytes each) the term cache holds at most.
+const TERM_CACHE_OCCURRENCES: usize = 1 << 20;
+
+/// The matches of terms asked recently. Queries are new far more often
+/// than their words are: 代表 or 联络站 recur in query after query, and
+/// aligning their positions over every report is most of a query's cost.
+/// Dropped with the index when the site is rebuilt.
+#[derive(Default)]
+pub struct TermCache {
+    lists: Mutex<TermLists>,
+}
+
+#[derive(Default)]
+struct TermLists {
+    by_term: rustc_hash::FxHashMap<Vec<char>, Arc<[Occurrences]>>,
+    occurrences: usize,
+}
+
+impl TermCache {
+    fn matches<'i>(&self, index: &'i IndexData, term: &[char]) -> Matches<'i> {
+        if let Some(list) = self.lists.lock().expect("term cache").by_term.get(term) {
+            return Matches::Shared(list.clone());
+        }
+        let found = term_matches(index, term);
+        let Matches::Shared(list) = &found else {
+            return found;
+        };
+        let mut lists = self.lists.lock().expect("term cache");
+        // Full: start again rather than track which terms are oldest.
+        if lists.occurrences + list.len() > TERM_CACHE_OCCURRENCES {
+            lists.by_term.clear();
+            lists.occurrences = 0;
+        }
+        if list.len() <= TERM_CACHE_OCCURRENCES
+            && lists.by_term.insert(term.to_vec(), list.clone()).is_none()
+        {
+            lists.occurrences += list.len();
+        }
+        found
+    }
+}
+
 /// The documents containing one term, with counts, in document order.
-pub fn term_matches<'i>(index: &'i IndexData, term: &[char]) -> Cow<'i, [Occurrences]> {
+pub fn term_matches<'i>(index: &'i IndexData, term: &[char]) -> Matches<'i> {
     match term.len() {
-        0 => Cow::Borrowed(&[]),
+        0 => Matches::Borrowed(&[]),
         1 => index
             .unigrams
             .get(&term[0])
-            .map_or(Cow::Borrowed(&[]), |list| Cow::Borrowed(list.as_slice())),
+            .map_or(Matches::Borrowed(&[]), |list| Matches::Borrowed(list)),
         _ => {
             let key: String = term.iter().collect();
             if let Some(list) = index.phrases.get(&key) {
-                return Cow::Borrowed(list.as_slice());
+                return Matches::Borrowed(list);
             }
             let mut postings = Vec::new();
             for offset in cover_offsets(term.len()) {
                 match index.bigrams.get(&(term[offset], term[offset + 1])) {
                     Some(list) => postings.push((offset as u32, decode_positions(list))),
-                    None => return Cow::Borrowed(&[]),
+                    None => return Matches::Borrowed(&[]),
                 }
             }
-            Cow::Owned(align(&postings, &index.rank))
+            Matches::Shared(align(&postings, &index.rank).into())
         }
     }
 }
@@ -202,6 +263,7 @@ pub fn search(
     filters: &Filters,
     offset: usize,
     limit: usize,
+    cache: Option<&TermCache>,
 ) -> Results {
     if query.chars().count() > MAX_QUERY_CHARS {
         return Results::empty(Some(format!("查询太长：最多 {MAX_QUERY_CHARS} 个字")));
@@ -219,9 +281,12 @@ pub fn search(
     // all, and the costlier terms need not be looked at.
     let mut order: Vec<usize> = (0..terms.len()).collect();
     order.sort_by_cached_key(|&i| term_cost(index, &terms[i]));
-    let mut evaluated: Vec<Option<Cow<[Occurrences]>>> = vec![None; terms.len()];
+    let mut evaluated: Vec<Option<Matches>> = vec![None; terms.len()];
     for &i in &order {
-        let list = term_matches(index, &terms[i]);
+        let list = match cache {
+            Some(cache) => cache.matches(index, &terms[i]),
+            None => term_matches(index, &terms[i]),
+        };
         if list.is_empty() {
             return Results {
                 total: 0,
@@ -232,7 +297,7 @@ pub fn search(
         }
         evaluated[i] = Some(list);
     }
-    let matches: Vec<Cow<[Occurrences]>> = evaluated.into_iter().flatten().collect();
+    let matches: Vec<Matches> = evaluated.into_iter().flatten().collect();
     // Rarest first makes the intersection cheap.
     order.sort_by_key(|&i| matches[i].len());
     let mut candidates: Vec<u32> = match exact.map(|e| e.documents_with_all(&terms)) {
@@ -280,8 +345,12 @@ pub fn search(
         let mut tier = 0;
         let mut score = 0.0;
         for (t, list) in matches.iter().enumerate() {
+            // Every list holds every candidate, so stepping along costs
+            // at most the list's length over the whole walk.
             let cursor = &mut cursors[t];
-            *cursor += list[*cursor..].partition_point(|o| o.doc < doc);
+            while list.get(*cursor).is_some_and(|o| o.doc < doc) {
+                *cursor += 1;
+            }
             let occurrence = match list.get(*cursor) {
                 Some(occurrence) if occurrence.doc == doc => occurrence,
                 _ => continue 'candidates,
