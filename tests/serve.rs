@@ -150,6 +150,51 @@ fn a_broken_template_shows_the_overlay_until_a_full_build_mends_it() {
     expect_mended(port, PAGE, "模板已修好");
 }
 
+/// Two reports saved at once while the overlay shows one of them broken,
+/// and that one still is: the other's new page comes under the overlay,
+/// which never lifts in between.
+#[test]
+fn reports_saved_together_keep_the_overlay_while_one_is_still_broken() {
+    let site = copy_fixture("search");
+    let (_server, port) = serve(site.path(), None);
+    wait_for(port, PAGE, "the first build", |b| {
+        b.contains("建好代表联络站")
+    });
+    let broken = site.path().join("content/2024/01/02-guancheng.md");
+    std::fs::write(&broken, "---\nissue: 1\ncounty: 郑州管城回族区\n\n正文").unwrap();
+    wait_for(port, PAGE, "the overlay", |b| b.contains("jianbao-error"));
+
+    // The good edit sorts first: it is written before the broken one is
+    // read again.
+    let good = site.path().join(REPORT);
+    let source = std::fs::read_to_string(&good).unwrap();
+    std::fs::write(&good, source.replace("建好代表联络站", "同时保存的修改")).unwrap();
+    std::fs::write(
+        &broken,
+        "---\nissue: 1\ncounty: 郑州管城回族区\n\n还是没有结束",
+    )
+    .unwrap();
+    let started = Instant::now();
+    loop {
+        let (_, body) = http_get(port, PAGE);
+        if body.contains("同时保存的修改") {
+            assert!(
+                body.contains("jianbao-error"),
+                "the overlay lifted while a report is still broken"
+            );
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "timed out waiting for the edit"
+        );
+    }
+    for _ in 0..20 {
+        assert!(http_get(port, "/").1.contains("jianbao-error"));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 #[test]
 fn an_open_tab_reloads_after_a_rebuild() {
     let site = copy_fixture("search");

@@ -190,6 +190,18 @@ impl LiveSite {
     ) -> Result<Option<Update>> {
         let started = Instant::now();
         let mut update = Update::default();
+        // Reports saved together: the overlay may go only if each of them
+        // now reads, lest it go with the first one's pages and come back
+        // with the next one's error.
+        let quiet = WriteHooks {
+            before_write: &|| {},
+            on_written: hooks.on_written,
+        };
+        let hooks = if paths.len() == 1 || paths.iter().all(|p| self.reads_cleanly(p)) {
+            hooks
+        } else {
+            &quiet
+        };
         for path in paths {
             // Each failure records itself: a broken report as that
             // report's, anything after the archive took the edit as the
@@ -205,6 +217,31 @@ impl LiveSite {
         update.elapsed = started.elapsed();
         self.failed = None;
         Ok(Some(update))
+    }
+
+    /// Whether the report at `path` reads without error as it stands now
+    /// (anything that is not a known report is left to the update).
+    fn reads_cleanly(&self, path: &Path) -> bool {
+        let Some(archive) = self.archive.as_deref() else {
+            return true;
+        };
+        let Some(file) = content::report_source(&self.root, path) else {
+            return true;
+        };
+        let Some(index) = archive
+            .reports
+            .iter()
+            .position(|r| r.source == file.relative)
+        else {
+            return true;
+        };
+        let options = LoadOptions {
+            drafts: self.options.drafts,
+        };
+        !matches!(
+            content::reload_report(&self.root, archive, index, &file, options),
+            Reloaded::Failed(_)
+        )
     }
 
     fn update_report(&mut self, path: &Path, hooks: &WriteHooks) -> Result<Option<Vec<String>>> {
