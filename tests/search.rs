@@ -14,6 +14,7 @@ use serde_json::Value;
 mod common;
 
 use common::server::{http_get, serve, Running};
+use common::{dump_dom, percent_encode};
 
 const BIN: &str = env!("CARGO_BIN_EXE_jianbao");
 
@@ -223,17 +224,6 @@ fn paths(result: &Value) -> Vec<String> {
         .collect()
 }
 
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 fn api(port: u16, query: &str) -> Value {
     let (status, body) = http_get(
         port,
@@ -279,19 +269,6 @@ fn static_host(dir: &Path) -> (Running, u16) {
     (Running(child), port)
 }
 
-fn chromium() -> PathBuf {
-    for candidate in [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ] {
-        if Path::new(candidate).exists() {
-            return PathBuf::from(candidate);
-        }
-    }
-    panic!("headless Chromium is needed: apt-get install chromium (.ci/run installs it)");
-}
-
 /// Runs every query through `window.jianbaoSearch` in a real headless
 /// Chromium tab and returns the results in order.
 fn browser(out: &Path, queries: &[String]) -> Vec<Value> {
@@ -310,29 +287,11 @@ fn browser(out: &Path, queries: &[String]) -> Vec<Value> {
 </script></body></html>"#;
     std::fs::write(out.join("__search_test__.html"), harness).unwrap();
     let (_host, port) = static_host(out);
-    let profile = tempfile::tempdir().unwrap();
     let url = format!(
         "http://127.0.0.1:{port}/__search_test__.html#{}",
         percent_encode(&serde_json::to_string(queries).unwrap())
     );
-    let output = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=60000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(&url)
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&output.stdout);
+    let (dom, stderr) = dump_dom(&url, 60000);
     let start =
         dom.find("<pre id=\"out\">").expect("harness page rendered") + "<pre id=\"out\">".len();
     let end = start + dom[start..].find("</pre>").unwrap();
@@ -341,12 +300,7 @@ fn browser(out: &Path, queries: &[String]) -> Vec<Value> {
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&amp;", "&");
-    assert_ne!(
-        json,
-        "pending",
-        "the page did not finish: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_ne!(json, "pending", "the page did not finish: {stderr}");
     serde_json::from_str::<Vec<Value>>(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
 }
 

@@ -202,10 +202,7 @@ fn an_open_tab_reloads_after_a_rebuild() {
     wait_for(port, PAGE, "the first build", |b| {
         b.contains("建好代表联络站")
     });
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect("headless Chromium is needed (.ci/run installs it)");
+    let chromium = common::chromium();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/reload_tab.mjs");
     let mut tab = Command::new("node")
         .args(["--experimental-websocket", "--no-warnings"])

@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::percent_encode;
 use common::server::{http_get, serve};
 
 /// The generator beside the clone (CI checks out `../shared` next to it).
@@ -46,18 +47,6 @@ fn seconds() -> u64 {
         .and_then(|s| s.parse().ok())
         .filter(|&s| s >= 8)
         .unwrap_or(60)
-}
-
-/// `%XX` for every byte but unreserved ASCII.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Up to `limit` folders `<dir>/<name>/` that hold an index.html, as URLs.
@@ -80,7 +69,7 @@ fn pages_under(out: &Path, dir: &str, limit: usize) -> Vec<String> {
             } else {
                 format!("{dir}/")
             },
-            encode(&name)
+            percent_encode(&name)
         ));
     }
     pages
@@ -392,7 +381,7 @@ fn serve_keeps_answering_under_load_with_flat_memory() {
     assert_eq!(http_get(port, &not_found).0, 404);
     let queries: Vec<String> = queries(&content, 4000)
         .iter()
-        .map(|q| format!("/api/search?q={}", encode(q)))
+        .map(|q| format!("/api/search?q={}", percent_encode(q)))
         .collect();
     assert!(queries.len() > 2000, "only {} queries", queries.len());
     let (status, body) = http_get(port, &queries[0]);

@@ -295,6 +295,60 @@ pub fn attribute_values(html: &str, attr: &str) -> Vec<String> {
     values
 }
 
+/// `%XX` for every byte but unreserved ASCII: `安` → `%E5%AE%89`.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The headless Chromium the browser tests drive (`.ci/run` installs it).
+pub fn chromium() -> PathBuf {
+    for candidate in [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ] {
+        if Path::new(candidate).exists() {
+            return PathBuf::from(candidate);
+        }
+    }
+    panic!("headless Chromium is needed: apt-get install chromium (.ci/run installs it)");
+}
+
+/// The page at `url` as a fresh headless Chromium tab leaves it once its
+/// scripts have run (for at most `budget_ms` of virtual time), and what
+/// Chromium said on stderr.
+pub fn dump_dom(url: &str, budget_ms: u32) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let output = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--dump-dom",
+        ])
+        .arg(format!("--virtual-time-budget={budget_ms}"))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .output()
+        .expect("run headless Chromium");
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// `%E5%AE%89` → `安`.
 pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
