@@ -91,25 +91,30 @@ fn edits_are_served_and_a_broken_file_shows_an_overlay_over_the_last_good_site()
     expect_mended(port, PAGE, "管好代表联络站");
 }
 
-/// Polls without pause until `page` shows `mended`, asserting that no
-/// answer ever shows it still under the overlay (the overlay must go no
-/// later than the pages it was about).
-fn expect_mended(port: u16, page: &str, mended: &str) {
+/// The first answer for `page` that shows `text`, polling without pause,
+/// so that what the server shows at the moment the new page arrives is
+/// caught, not what it shows a little later.
+fn first_showing(port: u16, page: &str, text: &str) -> String {
     let started = Instant::now();
     loop {
         let (_, body) = http_get(port, page);
-        if body.contains(mended) {
-            assert!(
-                !body.contains("jianbao-error"),
-                "a mended page was served under the overlay"
-            );
-            return;
+        if body.contains(text) {
+            return body;
         }
         assert!(
             started.elapsed() < Duration::from_secs(30),
-            "timed out waiting for the mended page"
+            "timed out waiting for {text:?} on {page}"
         );
     }
+}
+
+/// The overlay must go no later than the pages it was about: no answer
+/// shows the mended page still under it.
+fn expect_mended(port: u16, page: &str, mended: &str) {
+    assert!(
+        !first_showing(port, page, mended).contains("jianbao-error"),
+        "a mended page was served under the overlay"
+    );
 }
 
 #[test]
@@ -174,21 +179,10 @@ fn reports_saved_together_keep_the_overlay_while_one_is_still_broken() {
         "---\nissue: 1\ncounty: 郑州管城回族区\n\n还是没有结束",
     )
     .unwrap();
-    let started = Instant::now();
-    loop {
-        let (_, body) = http_get(port, PAGE);
-        if body.contains("同时保存的修改") {
-            assert!(
-                body.contains("jianbao-error"),
-                "the overlay lifted while a report is still broken"
-            );
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "timed out waiting for the edit"
-        );
-    }
+    assert!(
+        first_showing(port, PAGE, "同时保存的修改").contains("jianbao-error"),
+        "the overlay lifted while a report is still broken"
+    );
     for _ in 0..20 {
         assert!(http_get(port, "/").1.contains("jianbao-error"));
         std::thread::sleep(Duration::from_millis(10));
