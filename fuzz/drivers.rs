@@ -11,10 +11,10 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path};
 
 use jianbao::config::SiteConfig;
-use jianbao::content::fields;
 use jianbao::content::front_matter::{self, FieldError, FieldSpec, Fields};
 use jianbao::content::gazetteer::Gazetteer;
 use jianbao::content::source;
+use jianbao::content::{self, fields, Location, SourceFile};
 use jianbao::import::{self, ImportOptions, ImportedIssue};
 use serde_yaml::Value;
 
@@ -70,8 +70,8 @@ fn decode_problem(problem: &source::DecodeProblem) -> Complaint {
 // ---------------------------------------------------------------- front_matter
 
 /// One content file's bytes, read as the loader reads `_issue.md` and a
-/// report: decode, split, parse the YAML, read every field with the type
-/// the loader asks for. Returns the complaints (issue reading first).
+/// report: decode, split, then the loader's own reading of the front
+/// matter and every field. Returns the complaints (issue reading first).
 pub fn front_matter(bytes: &[u8]) -> Vec<Complaint> {
     let decoded = match source::decode(bytes) {
         Ok(decoded) => decoded,
@@ -109,153 +109,52 @@ pub fn front_matter(bytes: &[u8]) -> Vec<Complaint> {
             "body_line is the line the body starts on"
         );
     }
-    for issue in [true, false] {
-        let specs = if issue {
-            fields::ISSUE_FIELDS
-        } else {
-            fields::REPORT_FIELDS
+    // Read as the loader reads it, once as `_issue.md` and once as a report.
+    for (relative, location) in [
+        (
+            "2024/01/_issue.md",
+            Location::Issue {
+                year: 2024,
+                number: 1,
+            },
+        ),
+        (
+            "2024/01/01-report.md",
+            Location::Report {
+                year: 2024,
+                number: 1,
+            },
+        ),
+    ] {
+        let file = SourceFile {
+            path: Path::new("content").join(relative),
+            display: format!("content/{relative}"),
+            relative: relative.to_string(),
+            location,
         };
-        match Fields::parse(split.yaml, 1, specs) {
-            Err(err) => complaints.push(err.into()),
-            Ok((fields, unknown)) => {
-                complaints.extend(unknown.into_iter().map(Complaint::from));
-                if issue {
-                    read_issue_fields(&fields, &mut complaints);
-                } else {
-                    read_report_fields(&fields, &mut complaints);
+        complaints.extend(content::check_text(text, &file).iter().map(|d| {
+            assert_eq!(d.path, file.display, "the complaint names the file");
+            Complaint {
+                line: d.line,
+                message: d.message.clone(),
+                hint: d.hint.clone(),
+            }
+        }));
+    }
+    // Texts come trimmed; places are resolved later, when the archive is
+    // assembled.
+    if let Ok((fields, _)) = Fields::parse(split.yaml, 1, fields::REPORT_FIELDS) {
+        for spec in [&fields::COUNTY, &fields::TITLE, &fields::SUPPLIER] {
+            if let Ok(Some(value)) = fields.text(spec) {
+                assert!(!value.is_empty() && value.trim() == value);
+                if spec.name == fields::COUNTY.name {
+                    let _ = Gazetteer::henan().resolve(&value);
                 }
             }
         }
     }
     check_complaints(&complaints, line_count);
     complaints
-}
-
-fn collect<T>(complaints: &mut Vec<Complaint>, result: Result<Option<T>, FieldError>) -> Option<T> {
-    result.unwrap_or_else(|err| {
-        complaints.push(err.into());
-        None
-    })
-}
-
-/// The fields of `_issue.md`, as `content::parse_issue` reads them.
-fn read_issue_fields(fields: &Fields, complaints: &mut Vec<Complaint>) {
-    match fields.raw(fields::DATE.name) {
-        None => complaints.push(fields.missing(&fields::DATE).into()),
-        Some(value) => {
-            let raw = match value {
-                Value::String(s) => s.clone(),
-                other => serde_yaml::to_string(other).unwrap_or_default(),
-            };
-            if jianbao::text::parse_date(&raw).is_none() {
-                complaints.push(Complaint {
-                    line: fields.line_of(fields::DATE.name),
-                    message: format!("日期“{}”无法识别", raw.trim()),
-                    hint: None,
-                });
-            }
-        }
-    }
-    collect(complaints, fields.text(&fields::ALBUM));
-    collect(complaints, fields.get::<u32>(&fields::TOTAL, "正整数"));
-    collect(complaints, fields.get::<u32>(&fields::COPIES, "正整数"));
-    collect(complaints, fields.text(&fields::PUBLISHER));
-    collect(complaints, fields.text(&fields::PRINTER));
-    read_distribution(fields, complaints);
-    collect(complaints, number_field(fields, &fields::NUMBER));
-}
-
-/// The fields of a report, as `content::parse_report` reads them.
-fn read_report_fields(fields: &Fields, complaints: &mut Vec<Complaint>) {
-    collect(complaints, number_field(fields, &fields::ISSUE));
-    for spec in [&fields::COUNTY, &fields::TITLE, &fields::SUPPLIER] {
-        match fields.text(spec) {
-            Ok(Some(value)) => {
-                assert!(!value.is_empty() && value.trim() == value);
-                if spec.name == fields::COUNTY.name {
-                    let _ = Gazetteer::henan().resolve(&value);
-                }
-            }
-            Ok(None) => complaints.push(fields.missing(spec).into()),
-            Err(err) => complaints.push(err.into()),
-        }
-    }
-    collect(complaints, fields.text(&fields::SUBTITLE));
-    collect(complaints, fields.get::<i64>(&fields::ORDER, "整数"));
-    if let Err(err) = fields.text_list(&fields::TAGS) {
-        complaints.push(err.into());
-    }
-    collect(
-        complaints,
-        fields.get::<bool>(&fields::DRAFT, "true 或 false"),
-    );
-    read_distribution(fields, complaints);
-}
-
-/// `content::number_field`: `27`, `"27"`, `"第27期"`.
-fn number_field(fields: &Fields, spec: &FieldSpec) -> Result<Option<u32>, FieldError> {
-    let Some(value) = fields.raw(spec.name) else {
-        return Ok(None);
-    };
-    let text = match value {
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
-        _ => String::new(),
-    };
-    let digits: String = text
-        .chars()
-        .map(jianbao::text::fold_width)
-        .filter(|c| !matches!(c, '第' | '期' | ' '))
-        .collect();
-    match digits.parse::<u32>() {
-        Ok(n) if n > 0 => Ok(Some(n)),
-        _ => Err(FieldError {
-            line: fields.line_of(spec.name),
-            message: format!(
-                "字段“{}”的值 {} 不是期号",
-                spec.name,
-                front_matter::show_value(value)
-            ),
-            hint: None,
-        }),
-    }
-}
-
-/// `content::parse_distribution`.
-fn read_distribution(fields: &Fields, complaints: &mut Vec<Complaint>) {
-    let Some(value) = fields.raw(fields::DISTRIBUTION.name) else {
-        return;
-    };
-    let line = fields.line_of(fields::DISTRIBUTION.name);
-    let Value::Mapping(mapping) = value else {
-        complaints.push(Complaint {
-            line,
-            message: "分送范围应当分“送”和“发”两项".into(),
-            hint: None,
-        });
-        return;
-    };
-    for (key, value) in mapping {
-        let key = key.as_str().unwrap_or_default().trim();
-        let known = [&fields::TO, &fields::CC]
-            .iter()
-            .any(|spec| spec.name == key || spec.aliases.contains(&key));
-        if !known {
-            complaints.push(Complaint {
-                line,
-                message: format!("分送范围中有未知的项“{key}”"),
-                hint: None,
-            });
-            continue;
-        }
-        if let Err(shown) = front_matter::list_of_texts(Some(value)) {
-            complaints.push(Complaint {
-                line,
-                message: format!("分送范围“{key}”应当是文字或文字列表，却写成了 {shown}"),
-                hint: None,
-            });
-        }
-    }
 }
 
 // ---------------------------------------------------------------------- import

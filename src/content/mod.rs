@@ -264,16 +264,30 @@ struct ReportFile {
 
 fn parse_file(root: &Path, file: &SourceFile) -> (Parsed, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
+    let Some(text) = files::read_text(root, file, &mut diagnostics) else {
+        return (Parsed::Failed, diagnostics);
+    };
+    let (parsed, problems) = parse_text(&text, file);
+    diagnostics.extend(problems);
+    (parsed, diagnostics)
+}
+
+/// What the loader says of a content file's decoded text, read as the
+/// file at `file`'s place in the archive (front matter, fields and their
+/// values), without touching the disk. Public for the fuzz targets, which
+/// feed it any text.
+pub fn check_text(text: &str, file: &SourceFile) -> Diagnostics {
+    parse_text(text, file).1
+}
+
+fn parse_text(text: &str, file: &SourceFile) -> (Parsed, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
     let report = |diagnostics: &mut Diagnostics, err: FieldError| {
         let mut diagnostic = Diagnostic::error(file.display.clone(), err.line, err.message);
         diagnostic.hint = err.hint;
         diagnostics.push(diagnostic);
     };
-    let text = match files::read_text(root, file, &mut diagnostics) {
-        Some(text) => text,
-        None => return (Parsed::Failed, diagnostics),
-    };
-    let split = match front_matter::split(&text) {
+    let split = match front_matter::split(text) {
         Ok(split) => split,
         Err(err) => {
             report(&mut diagnostics, err);
