@@ -12,7 +12,7 @@ mod drivers;
 
 use std::path::{Path, PathBuf};
 
-use common::{jianbao_in, temp_dir};
+use common::{empty_site, import_into, jianbao_in};
 
 fn kept(target: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -77,39 +77,22 @@ fn kept_file(target: &str, name: &str) -> PathBuf {
     path
 }
 
-fn site() -> tempfile::TempDir {
-    let dir = temp_dir();
-    std::fs::create_dir_all(dir.path().join("site")).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("site.toml"),
-        dir.path().join("site/site.toml"),
-    )
-    .unwrap();
-    dir
-}
-
-fn import(dir: &Path, files: &[PathBuf]) -> common::Run {
-    let mut args: Vec<String> = vec!["import".into(), "--root".into(), "site".into()];
-    args.extend(files.iter().map(|f| f.display().to_string()));
-    jianbao_in(dir, &args)
-}
-
 /// Found by the fuzzer: two reports from one county in a text without a
 /// masthead both went to `content/drafts/桐柏县.md`, the second overwriting
 /// the first.
 #[test]
 fn reports_from_one_county_become_two_drafts() {
-    let dir = site();
+    let dir = empty_site();
     let input = kept_file("import", "drafts-same-county-gbk.txt");
-    import(dir.path(), std::slice::from_ref(&input)).expect_code(0);
+    import_into(dir.path(), std::slice::from_ref(&input), &[]).expect_code(0);
     let drafts = dir.path().join("site/content/drafts");
     assert!(drafts.join("桐柏县.md").is_file());
     assert!(drafts.join("桐柏县-2.md").is_file());
 
     // The same text twice in one run: the second input's reports get new
     // names too, instead of overwriting the first's.
-    let dir = site();
-    import(dir.path(), &[input.clone(), input]).expect_code(0);
+    let dir = empty_site();
+    import_into(dir.path(), &[input.clone(), input], &[]).expect_code(0);
     let drafts = dir.path().join("site/content/drafts");
     for name in ["桐柏县.md", "桐柏县-2.md", "桐柏县-3.md", "桐柏县-4.md"] {
         assert!(drafts.join(name).is_file(), "{name}");
@@ -121,9 +104,9 @@ fn reports_from_one_county_become_two_drafts() {
 /// `true` gave files that `jianbao check` refused.
 #[test]
 fn imported_values_load_whatever_they_hold() {
-    let dir = site();
+    let dir = empty_site();
     let input = kept_file("import", "yaml-indicators-in-values.txt");
-    import(dir.path(), &[input]).expect_code(0);
+    import_into(dir.path(), &[input], &[]).expect_code(0);
     let check = jianbao_in(
         dir.path(),
         &["check", "--root", "site", "--drafts"].map(String::from),
@@ -138,7 +121,7 @@ fn imported_values_load_whatever_they_hold() {
 /// with a Chinese explanation, before anything is written.
 #[test]
 fn one_issue_imported_twice_in_one_run_is_refused() {
-    let dir = site();
+    let dir = empty_site();
     // Lines of three lengths, so the text is not taken for a fixed-width
     // wrap (which would join the masthead lines).
     let text = "代表工作\n第 7 期\n河南省人大常委会代表工作委员会编印\n2024年7月15日\n\n甲县：平台建设\n甲县人大常委会搭建代表履职平台，组织代表开展视察调研和集中接待选民活动，成效明显。\n代表联络站每月开展一次接待活动，听取意见。\n（甲县人大常委会供稿）\n";
@@ -146,7 +129,7 @@ fn one_issue_imported_twice_in_one_run_is_refused() {
     let b = dir.path().join("b.txt");
     std::fs::write(&a, text).unwrap();
     std::fs::write(&b, text).unwrap();
-    let run = import(dir.path(), &[a, b]);
+    let run = import_into(dir.path(), &[a, b], &[]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("同一期只能导入一次"), "{}", run.stderr);
     assert!(!dir.path().join("site/content").exists());

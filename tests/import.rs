@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{jianbao_in, temp_dir};
+use common::{empty_site, import_into, jianbao_in};
 
 fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds")
@@ -69,27 +69,9 @@ fn reports_in(dir: &Path) -> Vec<Report> {
     reports
 }
 
-fn site_with_settings() -> tempfile::TempDir {
-    let dir = temp_dir();
-    std::fs::create_dir_all(dir.path().join("site")).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("site.toml"),
-        dir.path().join("site/site.toml"),
-    )
-    .unwrap();
-    dir
-}
-
-fn import(dir: &Path, files: &[PathBuf], extra: &[&str]) -> common::Run {
-    let mut args: Vec<String> = vec!["import".into(), "--root".into(), "site".into()];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    args.extend(files.iter().map(|f| f.display().to_string()));
-    jianbao_in(dir, &args)
-}
-
 #[test]
 fn the_seeds_become_the_sample_archive() {
-    let dir = site_with_settings();
+    let dir = empty_site();
     let seeds: Vec<PathBuf> = [
         "000_50f4040056bf9d0f.txt",
         "001_e7d2d72c62ce8faf.txt",
@@ -98,7 +80,7 @@ fn the_seeds_become_the_sample_archive() {
     .iter()
     .map(|s| seed(s))
     .collect();
-    let run = import(dir.path(), &seeds, &[]);
+    let run = import_into(dir.path(), &seeds, &[]);
     run.expect_code(0)
         .expect_stdout("报头：第 27 期，2024年7月15日")
         .expect_stdout("报头：没有找到")
@@ -139,10 +121,10 @@ fn the_seeds_become_the_sample_archive() {
 
     // Nothing is overwritten without --force; with it, the same files again.
     let before = common::snapshot(&imported);
-    import(dir.path(), &seeds, &[])
+    import_into(dir.path(), &seeds, &[])
         .expect_code(3)
         .expect_stderr("已经存在");
-    import(dir.path(), &seeds, &["--force"]).expect_code(0);
+    import_into(dir.path(), &seeds, &["--force"]).expect_code(0);
     assert_eq!(
         common::snapshot(&imported),
         before,
@@ -152,8 +134,8 @@ fn the_seeds_become_the_sample_archive() {
 
 #[test]
 fn flags_give_a_masthead_to_an_issue_that_lost_its_first_page() {
-    let dir = site_with_settings();
-    import(
+    let dir = empty_site();
+    import_into(
         dir.path(),
         &[seed("000_50f4040056bf9d0f.txt")],
         &["--issue", "2023/45", "--date", "2023-12-20"],
@@ -214,10 +196,10 @@ fn variants_of_the_layout_import_alike() {
         }
     }
     let (gbk, _, _) = encoding_rs::GBK.encode(&variant);
-    let dir = site_with_settings();
+    let dir = empty_site();
     let file = dir.path().join("variant.txt");
     std::fs::write(&file, &gbk).unwrap();
-    import(dir.path(), &[file], &[])
+    import_into(dir.path(), &[file], &[])
         .expect_code(0)
         .expect_stdout("报头：第 13 期，2024年5月14日");
     let squeeze = |reports: Vec<Report>| -> Vec<(BTreeMap<String, String>, String)> {

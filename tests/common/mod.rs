@@ -295,6 +295,27 @@ pub fn attribute_values(html: &str, attr: &str) -> Vec<String> {
     values
 }
 
+/// A temporary folder holding `site/` with only the repository's
+/// `site.toml`: where `jianbao import` starts an archive.
+pub fn empty_site() -> TempDir {
+    let dir = temp_dir();
+    std::fs::create_dir_all(dir.path().join("site")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("site.toml"),
+        dir.path().join("site/site.toml"),
+    )
+    .unwrap();
+    dir
+}
+
+/// `jianbao import --root site [extra…] files…`, run in `dir`.
+pub fn import_into(dir: &Path, files: &[PathBuf], extra: &[&str]) -> Run {
+    let mut args: Vec<String> = vec!["import".into(), "--root".into(), "site".into()];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    jianbao_in(dir, &args)
+}
+
 /// `%XX` for every byte but unreserved ASCII: `安` → `%E5%AE%89`.
 pub fn percent_encode(text: &str) -> String {
     text.bytes()
