@@ -190,23 +190,32 @@ impl LiveSite {
     ) -> Result<Option<Update>> {
         let started = Instant::now();
         let mut update = Update::default();
-        // Reports saved together: the overlay may go only if each of them
-        // now reads, lest it go with the first one's pages and come back
-        // with the next one's error.
+        // Each report is read once, before any is written. Saved
+        // together, the overlay may go only if each of them now reads,
+        // lest it go with the first one's pages and come back with the
+        // next one's error.
+        let reloaded: Vec<Option<(usize, Reloaded)>> =
+            paths.iter().map(|path| self.reload(path)).collect();
         let quiet = WriteHooks {
             before_write: &|| {},
             on_written: hooks.on_written,
         };
-        let hooks = if paths.len() == 1 || paths.iter().all(|p| self.reads_cleanly(p)) {
-            hooks
-        } else {
+        let hooks = if reloaded
+            .iter()
+            .any(|r| matches!(r, Some((_, Reloaded::Failed(_)))))
+        {
             &quiet
+        } else {
+            hooks
         };
-        for path in paths {
+        for (path, reloaded) in paths.iter().zip(reloaded) {
             // Each failure records itself: a broken report as that
             // report's, anything after the archive took the edit as the
             // site's.
-            match self.update_report(path, hooks)? {
+            let Some((index, reloaded)) = reloaded else {
+                return Ok(None);
+            };
+            match self.update_report(path, index, reloaded, hooks)? {
                 Some(written) => update.written.extend(written),
                 None => return Ok(None),
             }
@@ -219,47 +228,34 @@ impl LiveSite {
         Ok(Some(update))
     }
 
-    /// Whether the report at `path` reads without error as it stands now
-    /// (anything that is not a known report is left to the update).
-    fn reads_cleanly(&self, path: &Path) -> bool {
-        let Some(archive) = self.archive.as_deref() else {
-            return true;
-        };
-        let Some(file) = content::report_source(&self.root, path) else {
-            return true;
-        };
-        let Some(index) = archive
+    /// The report at `path` read again, with its place in the archive;
+    /// `None` when it is no report the archive knows (a full build's
+    /// matter). Reports keep their places until a full build, so what is
+    /// read before a batch's first write still holds at its last.
+    fn reload(&self, path: &Path) -> Option<(usize, Reloaded)> {
+        let archive = self.archive.as_deref()?;
+        let file = content::report_source(&self.root, path)?;
+        let index = archive
             .reports
             .iter()
-            .position(|r| r.source == file.relative)
-        else {
-            return true;
-        };
+            .position(|r| r.source == file.relative)?;
         let options = LoadOptions {
             drafts: self.options.drafts,
         };
-        !matches!(
+        Some((
+            index,
             content::reload_report(&self.root, archive, index, &file, options),
-            Reloaded::Failed(_)
-        )
+        ))
     }
 
-    fn update_report(&mut self, path: &Path, hooks: &WriteHooks) -> Result<Option<Vec<String>>> {
-        let archive = Arc::make_mut(self.archive.as_mut().context("尚无成功的构建")?);
-        let Some(file) = content::report_source(&self.root, path) else {
-            return Ok(None);
-        };
-        let Some(index) = archive
-            .reports
-            .iter()
-            .position(|r| r.source == file.relative)
-        else {
-            return Ok(None);
-        };
-        let options = LoadOptions {
-            drafts: self.options.drafts,
-        };
-        let report = match content::reload_report(&self.root, archive, index, &file, options) {
+    fn update_report(
+        &mut self,
+        path: &Path,
+        index: usize,
+        reloaded: Reloaded,
+        hooks: &WriteHooks,
+    ) -> Result<Option<Vec<String>>> {
+        let report = match reloaded {
             Reloaded::Report(report, _warnings) => *report,
             Reloaded::NeedsFullLoad => return Ok(None),
             Reloaded::Failed(diagnostics) => {
@@ -267,6 +263,7 @@ impl LiveSite {
                 return Err(ContentErrors(diagnostics).into());
             }
         };
+        let archive = Arc::make_mut(self.archive.as_mut().context("尚无成功的构建")?);
         let keywords_changed = report.keywords != archive.reports[index].keywords;
         let related_before =
             keywords_changed.then(|| related_around(archive, index, &report.keywords));
