@@ -70,6 +70,12 @@ enum Command {
         /// 不生成检索索引（仅用于测量，网站的检索页将无法使用）
         #[arg(long)]
         no_search: bool,
+        /// 输出文件夹中有不是 jianbao 生成的文件时，仍用新网站取代其中的全部内容（默认拒绝，不删除任何文件）
+        #[arg(long)]
+        replace_out: bool,
+        /// 有任何警告都算失败（退出码 1，不生成网站），用于定时构建和持续集成
+        #[arg(long)]
+        strict: bool,
     },
     /// 检查内容：列出所有错误和警告，不写出任何文件
     #[command(
@@ -84,6 +90,9 @@ enum Command {
         /// 同时检查草稿
         #[arg(long)]
         drafts: bool,
+        /// 有任何警告都算不通过（退出码 1），用于定时检查和持续集成
+        #[arg(long)]
+        strict: bool,
     },
     /// 全文检索：在最近一次构建的索引中查找（索引过期或不存在时先构建）
     #[command(
@@ -198,6 +207,9 @@ enum Command {
         /// 同时发布草稿
         #[arg(long)]
         drafts: bool,
+        /// 输出文件夹中有不是 jianbao 生成的文件时，仍用新网站取代其中的全部内容（默认拒绝，不删除任何文件）
+        #[arg(long)]
+        replace_out: bool,
     },
 }
 
@@ -256,6 +268,9 @@ struct PdfArgs {
         hide_default_value = true
     )]
     jobs: usize,
+    /// 输出文件夹中有不是 jianbao 生成的文件时，仍用新网站取代其中的全部内容（默认拒绝，不删除任何文件）
+    #[arg(long)]
+    replace_out: bool,
 }
 
 /// `2024/27` → (2024, 27), for `pdf` and `new report`.
@@ -294,8 +309,22 @@ fn main() -> ExitCode {
             out,
             drafts,
             no_search,
-        } => build(site.root.clone(), out, drafts, !no_search),
-        Command::Check { site, drafts } => check(site.root, drafts),
+            replace_out,
+            strict,
+        } => build(BuildOptions {
+            out: out.unwrap_or_else(|| site.root.join("public")),
+            root: site.root,
+            drafts,
+            base_path: None,
+            search_index: !no_search,
+            replace_out,
+            strict,
+        }),
+        Command::Check {
+            site,
+            drafts,
+            strict,
+        } => check(site.root, drafts, strict),
         Command::Search {
             query,
             site,
@@ -331,11 +360,13 @@ fn main() -> ExitCode {
             port,
             bind,
             drafts,
+            replace_out,
         } => serve(
             site.root,
             out,
             std::net::SocketAddr::new(bind, port),
             drafts,
+            replace_out,
         ),
     };
     match result {
@@ -419,32 +450,31 @@ fn progress_reporter() -> Box<dyn Fn(&str)> {
     }
 }
 
-fn build(
-    root: PathBuf,
-    out: Option<PathBuf>,
-    drafts: bool,
-    search_index: bool,
-) -> anyhow::Result<ExitCode> {
-    let out = out.unwrap_or_else(|| root.join("public"));
-    let options = BuildOptions {
-        root,
-        out,
-        drafts,
-        base_path: None,
-        search_index,
-    };
+fn build(options: BuildOptions) -> anyhow::Result<ExitCode> {
     let summary = {
         let progress = progress_reporter();
         site::build(&options, &*progress)
     };
     let summary = summary?;
     print_diagnostics(&summary.diagnostics);
+    print_replaced(&summary, &options.out);
     println!("{}", summary.line());
     println!("输出：{}", options.out.display());
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(root: PathBuf, drafts: bool) -> anyhow::Result<ExitCode> {
+/// What `--replace-out` cost, said once it happened.
+fn print_replaced(summary: &site::BuildSummary, out: &std::path::Path) {
+    if summary.replaced_foreign > 0 {
+        eprintln!(
+            "按 --replace-out 的要求，{} 中原有的 {} 个不是 jianbao 生成的文件已被新网站取代。",
+            out.display(),
+            summary.replaced_foreign
+        );
+    }
+}
+
+fn check(root: PathBuf, drafts: bool, strict: bool) -> anyhow::Result<ExitCode> {
     let (archive, diagnostics) = site::load(&root, drafts);
     let mut diagnostics = diagnostics;
     // Templates are part of the site: a broken one fails the build, so
@@ -465,6 +495,11 @@ fn check(root: PathBuf, drafts: bool) -> anyhow::Result<ExitCode> {
     let warnings = diagnostics.warning_count();
     if errors > 0 {
         eprintln!("检查未通过：{errors} 处错误，{warnings} 处警告。");
+        Ok(ExitCode::from(EXIT_CONTENT_ERRORS))
+    } else if strict && warnings > 0 {
+        eprintln!(
+            "检查未通过：0 处错误，{warnings} 处警告（按 --strict 的要求，有警告就不通过）。"
+        );
         Ok(ExitCode::from(EXIT_CONTENT_ERRORS))
     } else {
         let archive = archive.expect("no errors means an archive");
@@ -511,7 +546,7 @@ fn search(
     };
     if stale {
         eprintln!("检索索引不存在或已过期，先构建网站……");
-        if let Some(code) = build_quietly(&root, &out)? {
+        if let Some(code) = build_quietly(&root, &out, false)? {
             return Ok(code);
         }
     }
@@ -568,6 +603,7 @@ fn html_unescape(text: &str) -> String {
 fn build_quietly(
     root: &std::path::Path,
     out: &std::path::Path,
+    replace_out: bool,
 ) -> anyhow::Result<Option<ExitCode>> {
     let options = BuildOptions {
         root: root.to_path_buf(),
@@ -575,9 +611,12 @@ fn build_quietly(
         drafts: false,
         base_path: None,
         search_index: true,
+        replace_out,
+        strict: false,
     };
     match site::build(&options, &|_| {}) {
         Ok(summary) => {
+            print_replaced(&summary, out);
             eprintln!("{}", summary.line());
             Ok(None)
         }
@@ -590,6 +629,7 @@ fn serve(
     out: Option<PathBuf>,
     address: std::net::SocketAddr,
     drafts: bool,
+    replace_out: bool,
 ) -> anyhow::Result<ExitCode> {
     let out = out.unwrap_or_else(|| root.join("public"));
     let options = BuildOptions {
@@ -598,6 +638,8 @@ fn serve(
         drafts,
         base_path: Some("/".into()),
         search_index: true,
+        replace_out,
+        strict: false,
     };
     let mut live_site = jianbao::live::LiveSite::new(options);
     let first_error = match live_site.first_build() {
@@ -634,7 +676,10 @@ fn pdf(args: PdfArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_USAGE));
     }
     let chromium = jianbao::pdf::find_chromium()?;
-    if let Some(code) = build_quietly(&root, &out)? {
+    // Held from the first build to the second: no other build swaps the
+    // output while the PDFs are printed into it.
+    let _lock = jianbao::output::lock(&out)?;
+    if let Some(code) = build_quietly(&root, &out, args.replace_out)? {
         return Ok(code);
     }
     let mut wanted: Vec<(i32, u32)> = Vec::new();
@@ -669,6 +714,18 @@ fn pdf(args: PdfArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_CONTENT_ERRORS));
     }
+    // The PDFs (and Chromium's partial files) are jianbao's: recorded
+    // before they are written, so the next build replaces them even when
+    // this run is interrupted.
+    let printed: Vec<String> = jobs
+        .iter()
+        .flat_map(|job| {
+            let path = job.pdf.strip_prefix(&out).unwrap_or(&job.pdf);
+            let path = path.to_string_lossy().replace('\\', "/");
+            [format!("{path}.part"), path]
+        })
+        .collect();
+    jianbao::output::add_to_record(&out, &printed)?;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = jobs.len();
     let failures = jianbao::pdf::print_all(&chromium, &jobs, args.jobs, &|job| {
@@ -676,7 +733,7 @@ fn pdf(args: PdfArgs) -> anyhow::Result<ExitCode> {
         eprintln!("[{n}/{total}] {}", job.label);
     });
     // A second build links the issue pages to their new PDFs.
-    if let Some(code) = build_quietly(&root, &out)? {
+    if let Some(code) = build_quietly(&root, &out, false)? {
         return Ok(code);
     }
     for job in &jobs {

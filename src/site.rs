@@ -25,6 +25,11 @@ pub struct BuildOptions {
     pub base_path: Option<String>,
     /// Build the search index (`search/`); off only to measure its cost.
     pub search_index: bool,
+    /// Replace the output folder even when it holds files jianbao did not
+    /// write (`--replace-out`); otherwise such a folder is refused.
+    pub replace_out: bool,
+    /// Any warning fails the build like an error (`--strict`).
+    pub strict: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -38,6 +43,9 @@ pub struct BuildSummary {
     pub write: Duration,
     pub total: Duration,
     pub diagnostics: Diagnostics,
+    /// Files of the output that jianbao had not written, replaced because
+    /// `replace_out` said so.
+    pub replaced_foreign: usize,
 }
 
 impl BuildSummary {
@@ -357,12 +365,23 @@ pub fn build_keeping(
 ) -> Result<(BuildSummary, Archive)> {
     let started = Instant::now();
     output::check_output_location(&options.root, &options.out)?;
+    // Before the minutes of a large load: the swap checks again, since
+    // files may be put into the output while the site is rendered.
+    if !options.replace_out {
+        output::check_ownership(&options.out)?;
+    }
     progress("读取内容");
     let (archive, mut diagnostics) = load(&options.root, options.drafts);
     let Some(archive) = archive else {
         diagnostics.extend(check_templates(&options.root));
         return Err(ContentErrors(diagnostics).into());
     };
+    // Warnings alone fail a strict build; the templates are checked too,
+    // so that one run lists everything.
+    if options.strict && !diagnostics.is_empty() {
+        diagnostics.extend(check_templates(&options.root));
+        return Err(ContentErrors(diagnostics).into());
+    }
     let load_time = started.elapsed();
     let mut summary = write_site(options, &archive, diagnostics, progress)?;
     summary.load = load_time;
@@ -380,7 +399,7 @@ pub fn write_site(
 ) -> Result<BuildSummary> {
     let started = Instant::now();
     progress("渲染并写出页面");
-    let staging = Staging::create(&options.out)?;
+    let staging = Staging::create(&options.out, options.replace_out)?;
     let rendered = match render_over(
         &options.root,
         archive,
@@ -405,7 +424,7 @@ pub fn write_site(
 
     progress(SWAP_STAGE);
     let write_started = Instant::now();
-    staging.commit()?;
+    let swapped = staging.commit()?;
     let write_time = write_started.elapsed();
     let paths = rendered.paths;
 
@@ -419,6 +438,7 @@ pub fn write_site(
         write: write_time,
         total: started.elapsed(),
         diagnostics,
+        replaced_foreign: swapped.replaced_foreign,
     })
 }
 
