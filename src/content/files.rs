@@ -292,6 +292,7 @@ fn is_ignored(name: &str) -> bool {
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name == "Thumbs.db"
+        || name.eq_ignore_ascii_case("desktop.ini")
 }
 
 pub fn read_text(root: &Path, file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<String> {

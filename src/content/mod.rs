@@ -2,6 +2,7 @@
 //! front matter, and assemble the archive model. Problems are collected,
 //! not thrown: one run lists every mistake.
 
+mod attachments;
 mod files;
 pub mod front_matter;
 pub mod gazetteer;
@@ -192,6 +193,7 @@ pub fn load(root: &Path, options: LoadOptions) -> (Option<Archive>, Diagnostics)
         .into_iter()
         .filter(|a| options.drafts || !a.draft)
         .collect();
+    let assets = attachments::screen(assets, &mut diagnostics);
     let archive = assemble(
         config,
         issue_files,
