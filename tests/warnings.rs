@@ -116,7 +116,7 @@ fn only_images_and_pdfs_beside_the_reports_are_published() {
         ),
         ("材料.zip", "压缩包，不会发布到网站上", "请解压"),
     ];
-    let (site, out, build) = warned("attachments", &left_out[0].1);
+    let (site, out, build) = warned("attachments", left_out[0].1);
     let check = site.check(&[]);
     check.expect_stdout(&format!("{} 处警告。", left_out.len()));
     for run in [&build, &check] {
