@@ -761,13 +761,14 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn init(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let written = jianbao::scaffold::init(dir, today())?;
+    let written = jianbao::scaffold::init(dir)?;
     println!("已新建网站：{}", dir.display());
     for path in written {
         println!("  {}", path.display());
     }
     println!(
-        "接下来：cd {} && jianbao serve，然后在浏览器中打开 http://127.0.0.1:1111/",
+        "接下来：cd {}，用 jianbao new issue 新建第一期，用 jianbao new report <县区> --issue <年/期号> 新建报告；\n\
+         content/drafts/示例.md 是一篇示例报告（草稿，不会发布）；jianbao serve 在 http://127.0.0.1:1111/ 预览（加 --drafts 可看到草稿）",
         dir.display()
     );
     Ok(ExitCode::SUCCESS)
@@ -793,6 +794,7 @@ fn new(command: NewCommand) -> anyhow::Result<ExitCode> {
         } => {
             let path = jianbao::scaffold::new_report(&site.root, &county, issue, title.as_deref())?;
             println!("已新建：{}", path.display());
+            println!("新报告是草稿（draft: true），不会发布：写完后删去 draft 这一行。");
             if jianbao::scaffold::guess_supplier(&county).is_none() {
                 println!("注意：县区“{county}”不在河南省行政区划名录中，供稿单位请自己填写。");
             }

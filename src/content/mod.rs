@@ -7,6 +7,7 @@ mod files;
 pub mod front_matter;
 pub mod gazetteer;
 pub mod model;
+pub mod placeholders;
 pub mod source;
 mod validate;
 
@@ -262,6 +263,8 @@ struct ReportFile {
     draft: bool,
     distribution: Distribution,
     body: String,
+    /// Placeholder text left in a draft: a warning when it is published.
+    placeholders: Vec<(usize, &'static str)>,
 }
 
 fn parse_file(root: &Path, file: &SourceFile) -> (Parsed, Diagnostics) {
@@ -311,12 +314,32 @@ fn parse_text(text: &str, file: &SourceFile) -> (Parsed, Diagnostics) {
         report(&mut diagnostics, err);
     }
     let mut errors = Vec::new();
-    let parsed = match file.location {
+    // What `init` and `new` wrote to be replaced never goes out: in a
+    // file that would be published it is an error.
+    let draft = matches!(file.location, Location::Draft)
+        || matches!(
+            fields.raw(fields::DRAFT.name),
+            Some(serde_yaml::Value::Bool(true))
+        );
+    let unfinished = placeholders::find(text, split.body_line);
+    if !draft {
+        for (line, phrase) in &unfinished {
+            errors.push(FieldError {
+                line: Some(*line),
+                message: placeholders::message(phrase),
+                hint: Some(placeholders::HINT.into()),
+            });
+        }
+    }
+    let mut parsed = match file.location {
         Location::Issue { year, number } => {
             parse_issue(&fields, &mut errors, year, number, file, split.body)
         }
         _ => parse_report(&fields, &mut errors, file, split.body),
     };
+    if let Parsed::Report(report) = &mut parsed {
+        report.placeholders = unfinished;
+    }
     for err in errors {
         report(&mut diagnostics, err);
     }
@@ -536,6 +559,7 @@ fn parse_report(
                 draft,
                 distribution,
                 body: body.to_string(),
+                placeholders: Vec::new(),
             }))
         }
         _ => Parsed::Failed,
@@ -614,6 +638,7 @@ fn assemble(
         if (file.draft || in_drafts_folder) && !options.drafts {
             continue;
         }
+        note_placeholders(&file, diagnostics);
         let issue = match file.file.location {
             Location::Report { year, number } => {
                 let index = issues
@@ -751,9 +776,25 @@ pub fn reload_report(
     {
         return Reloaded::NeedsFullLoad;
     }
+    note_placeholders(&report_file, &mut diagnostics);
     let place = resolve_place(Gazetteer::henan(), &report_file, &mut diagnostics);
     let report = finish_report(report_file, issue, place, &archive.config);
     Reloaded::Report(Box::new(report), diagnostics)
+}
+
+/// A draft published with `--drafts` may still hold placeholder text;
+/// the editor hears of each place (non-drafts never get this far).
+fn note_placeholders(file: &ReportFile, diagnostics: &mut Diagnostics) {
+    for (line, phrase) in &file.placeholders {
+        diagnostics.push(
+            Diagnostic::warning(
+                file.file.display.clone(),
+                Some(*line),
+                placeholders::message(phrase),
+            )
+            .hint("这是草稿，照常预览；发布前请换成实际的内容"),
+        );
+    }
 }
 
 /// The archive's own checks, for an archive changed in place.
