@@ -4,6 +4,10 @@
 
 use std::sync::OnceLock;
 
+mod depth;
+
+pub use depth::{too_deep, TooDeep, MAX_BLOCKS, MAX_HTML};
+
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 #[derive(Debug, Clone, Default)]
@@ -17,6 +21,14 @@ pub struct Rendered {
 /// its footnotes, since an issue page shows several reports whose notes
 /// would otherwise all be `#1`, `#2`.
 pub fn render(markdown: &str, scope: &str) -> Rendered {
+    // The loader refuses such text with its line; any other caller gets
+    // it back as plain text rather than minutes of parsing.
+    if too_deep(markdown).is_some() {
+        return Rendered {
+            html: format!("<pre>{}</pre>", ammonia::clean_text(markdown)),
+            plain: markdown.to_string(),
+        };
+    }
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut plain = String::new();

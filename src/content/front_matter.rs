@@ -87,6 +87,63 @@ pub fn split(text: &str) -> Result<Split<'_>, FieldError> {
     ))
 }
 
+/// Flow collections (`[…]`, `{…}`) one inside another. A distribution
+/// needs two; the YAML parser takes seconds to refuse 100,000.
+pub const MAX_DEPTH: usize = 16;
+
+/// The first line (0-based) where the front matter's brackets nest past
+/// `MAX_DEPTH`, with the depth, in one pass before the parser. Brackets
+/// count where YAML reads them as such: at the start of a value, or
+/// inside a bracket; not in quotes, comments or plain text (`第[1]期`).
+fn too_deep(yaml: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (index, line) in yaml.lines().enumerate() {
+        // Where a value may start: after indentation, `- `, `? ` or `: `.
+        let mut value_start = true;
+        let mut previous = ' ';
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match quote {
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(q) if c == q => {
+                    // '' inside single quotes is a quote, not the end.
+                    if q == '\'' && chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                Some(_) => {}
+                None => match c {
+                    '#' if previous == ' ' || previous == '\t' => break,
+                    '"' | '\''
+                        if value_start
+                            || depth > 0 && matches!(previous, '[' | '{' | ',' | ' ' | ':') =>
+                    {
+                        quote = Some(c);
+                    }
+                    '[' | '{' if value_start || depth > 0 => {
+                        depth += 1;
+                        if depth > MAX_DEPTH {
+                            return Some((index, depth));
+                        }
+                    }
+                    ']' | '}' if depth > 0 => depth -= 1,
+                    _ => {}
+                },
+            }
+            value_start = quote.is_none()
+                && (c == ' ' || c == '\t')
+                && (value_start || matches!(previous, ':' | '-' | '?'));
+            previous = c;
+        }
+    }
+    None
+}
+
 /// Unknown fields listed one by one; the rest are counted in one message.
 pub const MAX_UNKNOWN_LISTED: usize = 20;
 
@@ -106,6 +163,13 @@ impl<'a> Fields<'a> {
         first_line: usize,
         specs: &[FieldSpec],
     ) -> Result<(Fields<'a>, Vec<FieldError>), FieldError> {
+        if let Some((index, depth)) = too_deep(yaml) {
+            return Err(FieldError::new(
+                Some(first_line + 1 + index),
+                format!("元数据中的方括号或花括号嵌套太深（这一行已到 {depth} 层，最多 {MAX_DEPTH} 层）"),
+                Some("元数据的值用不着这么多层括号：多半是误把别的内容粘贴进了元数据块，请检查这一行".into()),
+            ));
+        }
         let value: Value = if yaml.trim().is_empty() {
             Value::Mapping(Mapping::new())
         } else {
@@ -474,6 +538,22 @@ mod tests {
         assert_eq!(unknown.len(), 1);
         assert_eq!(unknown[0].line, Some(4));
         assert!(unknown[0].hint.as_ref().unwrap().contains("county"));
+    }
+
+    #[test]
+    fn bracket_depth_counts_flow_collections_only() {
+        assert_eq!(too_deep("分送:\n  送: [甲, 乙]\n  发: {a: [b]}\n"), None);
+        assert_eq!(too_deep("标题: 第[1期\n".repeat(40).as_str()), None);
+        assert_eq!(too_deep(&format!("标题: \"{}\"\n", "[".repeat(40))), None);
+        assert_eq!(too_deep(&format!("# {}\n", "[".repeat(40))), None);
+        let deep = format!("issue: 1\ncounty: {}\n", "[".repeat(100_000));
+        assert_eq!(too_deep(&deep), Some((1, MAX_DEPTH + 1)));
+        let braces = format!("county: {}\n", "{a: ".repeat(100));
+        assert_eq!(too_deep(&braces), Some((0, MAX_DEPTH + 1)));
+        let Err(err) = Fields::parse(&deep, 1, SPECS) else {
+            panic!("deep brackets must be refused")
+        };
+        assert_eq!(err.line, Some(3));
     }
 
     #[test]

@@ -321,6 +321,9 @@ fn parse_text(text: &str, file: &SourceFile) -> (Parsed, Diagnostics) {
             fields.raw(fields::DRAFT.name),
             Some(serde_yaml::Value::Bool(true))
         );
+    if let Some(err) = nesting_error(split.body, split.body_line) {
+        errors.push(err);
+    }
     let unfinished = placeholders::find(text, split.body_line);
     if !draft {
         for (line, phrase) in &unfinished {
@@ -348,6 +351,26 @@ fn parse_text(text: &str, file: &SourceFile) -> (Parsed, Diagnostics) {
     } else {
         (parsed, diagnostics)
     }
+}
+
+/// Block quotes, lists or HTML nested past what the Markdown and HTML
+/// parsers handle cheaply (see `markdown::too_deep`), with the line.
+fn nesting_error(body: &str, body_line: usize) -> Option<FieldError> {
+    use crate::markdown::{TooDeep, MAX_BLOCKS, MAX_HTML};
+    Some(match crate::markdown::too_deep(body)? {
+        TooDeep::Blocks { line, depth } => FieldError {
+            line: Some(body_line + line),
+            message: format!(
+                "正文的引用（>）或列表（-、*、1.）嵌套太深：这一行有 {depth} 层，最多 {MAX_BLOCKS} 层"
+            ),
+            hint: Some("报告用不着这么多层：多半是粘贴时混进了成串的“>”或“-”，请删去多余的符号".into()),
+        },
+        TooDeep::Html { line } => FieldError {
+            line: Some(body_line + line),
+            message: format!("正文中的 HTML 标签嵌套太深：到这一行已有 {MAX_HTML} 层以上没有结束"),
+            hint: Some("多半是粘贴了残缺的网页代码（只有开始标签，没有结束标签），请删去或补全".into()),
+        },
+    })
 }
 
 /// Collects a field's error and yields its value (or nothing).
