@@ -111,11 +111,31 @@ impl SiteConfig {
             Diagnostic::error(CONFIG_FILE, line, format!("site.toml 写法有误：{message}"))
                 .hint(hint)
         })?;
-        config.validate()?;
+        config.validate(text)?;
         Ok(config)
     }
 
-    fn validate(&self) -> Result<(), Diagnostic> {
+    fn validate(&self, text: &str) -> Result<(), Diagnostic> {
+        // A bare path (`/daibiao/`) is fine; anything else must be a full
+        // address, or every link and the feed would point nowhere.
+        let url = self.base_url.trim();
+        let scheme_ok = ["http://", "https://"].iter().any(|scheme| {
+            url.get(..scheme.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+                && url.len() > scheme.len()
+        });
+        if !(url.starts_with('/') || scheme_ok) {
+            let line = key_line(text, &["base_url", "网址"]);
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                line,
+                format!("网址（base_url）“{url}”不是完整的网址：缺少开头的 http:// 或 https://"),
+            )
+            .hint(format!(
+                "请写成完整的网址，如 base_url = \"https://{}\"；只发布在某个路径下而不写域名时，写成以 / 开头的路径，如 \"/daibiao/\"",
+                url.trim_start_matches('/').split("://").last().unwrap_or(url)
+            )));
+        }
         if self.title.trim().is_empty() {
             return Err(Diagnostic::error(
                 CONFIG_FILE,
@@ -217,13 +237,36 @@ fn explain_toml_error(message: &str) -> (String, String) {
         };
         return (format!("未知的设置项“{key}”"), hint);
     }
+    // The parser's own words are English; none of them is passed on.
+    let types = "文字要加英文双引号，数字不加，列表写成 [\"甲\", \"乙\"]".to_string();
     if message.starts_with("invalid type") {
+        return ("设置的值类型不对".into(), types);
+    }
+    if message.starts_with("duplicate key") {
         return (
-            format!("设置的值类型不对（{message}）"),
-            "文字要加英文双引号，数字不加，列表写成 [\"甲\", \"乙\"]".into(),
+            "同一个设置项写了两次".into(),
+            "请删去其中一个（中文键名和英文键名指同一项）".into(),
         );
     }
-    (message.to_string(), general)
+    if message.contains("string") || message.contains("quote") {
+        return ("文字没有放在引号中，或引号没有配对".into(), types);
+    }
+    ("这一行不符合 TOML 的写法".into(), general)
+}
+
+/// The line of the first of `keys` set at the start of a line.
+fn key_line(text: &str, keys: &[&str]) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            keys.iter().any(|key| {
+                [key.to_string(), format!("\"{key}\"")].iter().any(|k| {
+                    line.strip_prefix(k.as_str())
+                        .is_some_and(|rest| rest.trim_start().starts_with('='))
+                })
+            })
+        })
+        .map(|index| index + 1)
 }
 
 pub fn line_of_offset(text: &str, offset: usize) -> usize {
@@ -258,6 +301,50 @@ mod tests {
         let err = SiteConfig::parse("title = \"代表工作\"\ntitel = \"x\"\n").unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("titel"), "{}", err.message);
+    }
+
+    #[test]
+    fn base_url_is_a_full_address_or_a_path() {
+        for good in [
+            "/",
+            "/daibiao/",
+            "https://example.org/daibiao/",
+            "HTTP://example.org",
+        ] {
+            assert!(
+                SiteConfig::parse(&format!("base_url = \"{good}\"")).is_ok(),
+                "{good}"
+            );
+        }
+        for bad in [
+            "example.org/daibiao/",
+            "www.example.org",
+            "ftp://example.org/",
+            "https://",
+        ] {
+            let text = format!("title = \"代表工作\"\n\n\"网址\" = \"{bad}\"\n");
+            let err = SiteConfig::parse(&text).unwrap_err();
+            assert_eq!(err.line, Some(3), "{bad}");
+            assert!(err.message.contains("base_url"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn toml_mistakes_are_told_without_the_parsers_english() {
+        for text in [
+            "title = 代表工作\n",
+            "title = \"甲\"\ntitle = \"乙\"\n",
+            "feed_limit = \"三十\"\n",
+            "[distribution\n",
+        ] {
+            let err = SiteConfig::parse(text).unwrap_err();
+            let words = format!("{} {}", err.message, err.hint.unwrap_or_default());
+            let english: Vec<&str> = words
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() > 2 && !["site", "toml", "TOML", "README"].contains(w))
+                .collect();
+            assert!(english.is_empty(), "{words}");
+        }
     }
 
     #[test]

@@ -335,7 +335,7 @@ fn symbolic_links_out_of_the_site_are_refused_by_check_too() {
 #[test]
 fn line_numbers_survive_bom_crlf_gbk_utf16_and_bare_cr() {
     // Each file has an unknown field on line 3 of the file.
-    let text = "---\nissue: 1\ncountyy: 新蔡县\ntitle: 测试\nsupplier: 驻马店市人大常委会代表工委\n---\n\n正文。\n";
+    let text = "---\nissue: 1\n备注: 新蔡县\ntitle: 测试\nsupplier: 驻马店市人大常委会代表工委\n---\n\n正文。\n";
     let (site, what) = basic_with("encodings", |site| {
         let dir = site.file("content/2024/01");
         let mut bom_crlf = b"\xEF\xBB\xBF".to_vec();
@@ -356,7 +356,7 @@ fn line_numbers_survive_bom_crlf_gbk_utf16_and_bare_cr() {
     for name in ["09-bom-crlf", "10-gbk", "11-utf16", "12-utf16be", "13-cr"] {
         check
             .expect_stderr(&format!(
-                "content/2024/01/{name}.md:3: 错误：未知字段“countyy”"
+                "content/2024/01/{name}.md:3: 错误：未知字段“备注”"
             ))
             .expect_stderr(&format!(
                 "content/2024/01/{name}.md:1: 错误：缺少必填字段“county”"

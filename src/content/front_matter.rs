@@ -153,6 +153,9 @@ pub struct Fields<'a> {
     /// Line of the opening `---`: field lines are counted from it.
     first_line: usize,
     values: Vec<(String, Value, Option<usize>)>,
+    /// Fields an unknown key was probably meant to be (`countyy`): the
+    /// editor hears of the misspelling once, not of a missing field too.
+    misspelt: Vec<&'static str>,
 }
 
 impl<'a> Fields<'a> {
@@ -190,6 +193,7 @@ impl<'a> Fields<'a> {
             yaml,
             first_line,
             values: Vec::new(),
+            misspelt: Vec::new(),
         };
         let mut unknown = Vec::new();
         let mut unknown_count = 0;
@@ -222,6 +226,9 @@ impl<'a> Fields<'a> {
                 None if unknown_count >= MAX_UNKNOWN_LISTED => unknown_count += 1,
                 None => {
                     unknown_count += 1;
+                    if let Some(spec) = closest_field(&key_text, specs) {
+                        fields.misspelt.push(spec.name);
+                    }
                     unknown.push(FieldError::new(
                         fields.key_line(&key_text),
                         format!("未知字段“{key_text}”"),
@@ -334,8 +341,13 @@ impl<'a> Fields<'a> {
         })
     }
 
-    pub fn missing(&self, spec: &FieldSpec) -> FieldError {
-        FieldError::new(
+    /// A required field is not there; `None` when an unknown key was most
+    /// likely it, misspelt (that key's error already says so).
+    pub fn missing(&self, spec: &FieldSpec) -> Option<FieldError> {
+        if self.misspelt.contains(&spec.name) {
+            return None;
+        }
+        Some(FieldError::new(
             Some(self.first_line),
             format!("缺少必填字段“{}”（{}）", spec.name, spec.label),
             Some(format!(
@@ -343,7 +355,7 @@ impl<'a> Fields<'a> {
                 spec.name,
                 spec.aliases.first().unwrap_or(&spec.name)
             )),
-        )
+        ))
     }
 }
 
@@ -384,8 +396,31 @@ pub fn show_value(value: &Value) -> String {
 }
 
 fn yaml_error(yaml: &str, first_line: usize, err: &serde_yaml::Error) -> FieldError {
+    // A quote left open swallows the lines after it, and the parser
+    // complains where the block ends: the line where it opened is the
+    // one to name.
+    if let Some((index, mistake)) = quote_mistake(yaml) {
+        let line = Some(first_line + 1 + index);
+        return match mistake {
+            QuoteMistake::Unclosed(quote) => FieldError::new(
+                line,
+                format!("元数据（YAML）写法有误：这一行的值以英文引号 {quote} 开始，却没有配对的结束引号"),
+                Some(format!(
+                    "请在值的末尾补上 {quote}，让整个值在一对引号之中；值中要用引号时，请用中文引号“”"
+                )),
+            ),
+            QuoteMistake::TextAfter(quote) => FieldError::new(
+                line,
+                format!("元数据（YAML）写法有误：这一行的引号 {quote} 在值的中间就结束了，后面还有文字"),
+                Some(format!(
+                    "整个值都要放在一对引号之中，如 标题: {quote}依托代表联络站点 扎实开展主题活动{quote}；值中要用引号时，请用中文引号“”"
+                )),
+            ),
+        };
+    }
     // The parser's own position is relative to the front matter and often
-    // one line after the mistake; a line we can point at wins.
+    // one line after the mistake; a line we can point at wins. Its words
+    // are English and name parser states, so they are not passed on.
     let culprit = culprit_line(yaml, first_line);
     // The parser also counts U+0085, U+2028 and U+2029 as line breaks,
     // which editors do not: its line may lie past the block's end.
@@ -394,20 +429,98 @@ fn yaml_error(yaml: &str, first_line: usize, err: &serde_yaml::Error) -> FieldEr
         err.location()
             .map(|loc| (first_line + loc.line()).min(last_line))
     });
-    // The parser counts lines from the start of the block, not the file:
-    // its positions would contradict the line the message gives.
-    let mut text = err.to_string();
-    if let Some(at) = text.find(" at line ") {
-        let end = text[at..].find(',').map_or(text.len(), |e| at + e);
-        text.replace_range(at..end, "");
-    }
-    let detail: String = text.chars().take(160).collect();
     let hint = if yaml.lines().any(|l| l.starts_with('\t')) {
         "YAML 不允许用 Tab 缩进，请改用空格".to_string()
     } else {
-        format!("{}（解析器原文：{detail}）", colon_hint(yaml, first_line))
+        colon_hint(yaml, first_line)
     };
     FieldError::new(line, "元数据（YAML）写法有误", Some(hint))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteMistake {
+    Unclosed(char),
+    TextAfter(char),
+}
+
+/// The line (0-based) of a quoted value that never closes, or closes
+/// with text after it (`title: "甲" 乙`). A quote may span lines, as YAML
+/// allows; one still open at the end of the block was never closed.
+fn quote_mistake(yaml: &str) -> Option<(usize, QuoteMistake)> {
+    let mut open: Option<(usize, char)> = None;
+    for (index, line) in yaml.lines().enumerate() {
+        let mut rest = match open {
+            Some((_, quote)) => match closing(line, quote) {
+                Some(after) => {
+                    open = None;
+                    after
+                }
+                None => continue,
+            },
+            None => line,
+        };
+        loop {
+            if open.is_some() {
+                break;
+            }
+            let Some(value) = value_start(rest) else {
+                break;
+            };
+            let quote = match value.chars().next() {
+                Some(q @ ('"' | '\'')) => q,
+                _ => break,
+            };
+            match closing(&value[1..], quote) {
+                None => open = Some((index, quote)),
+                Some(after) => {
+                    let after = after.trim_start();
+                    if !(after.is_empty() || after.starts_with('#')) {
+                        return Some((index, QuoteMistake::TextAfter(quote)));
+                    }
+                    rest = "";
+                }
+            }
+        }
+    }
+    open.map(|(index, quote)| (index, QuoteMistake::Unclosed(quote)))
+}
+
+/// Where a line's value starts: after `key: `, or after `- ` of a list.
+fn value_start(line: &str) -> Option<&str> {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('#') {
+        return None;
+    }
+    if let Some(item) = trimmed.strip_prefix("- ") {
+        return Some(item.trim_start());
+    }
+    // A key may itself be quoted (`"送": …`).
+    let key_end = if let Some(quoted) = trimmed.strip_prefix(['"', '\'']) {
+        let quote = trimmed.chars().next()?;
+        1 + quoted.find(quote)? + 1
+    } else {
+        0
+    };
+    let colon = trimmed[key_end..].find(": ")? + key_end;
+    Some(trimmed[colon + 2..].trim_start())
+}
+
+/// The text after the quote that closes a value begun with `quote`.
+fn closing(text: &str, quote: char) -> Option<&str> {
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            // '' inside single quotes stands for one quote.
+            if quote == '\'' && chars.peek().is_some_and(|(_, next)| *next == '\'') {
+                chars.next();
+                continue;
+            }
+            return Some(&text[at + 1..]);
+        }
+    }
+    None
 }
 
 #[derive(Clone, Copy)]
@@ -453,23 +566,39 @@ fn colon_hint(yaml: &str, first_line: usize) -> String {
     }
 }
 
-fn unknown_field_hint(key: &str, specs: &[FieldSpec]) -> String {
-    let names: Vec<String> = specs
-        .iter()
-        .map(|spec| format!("{}（{}）", spec.name, spec.aliases.join("、")))
-        .collect();
-    let closest = specs
+/// The field `key` is within two edits of, if any.
+fn closest_field<'s>(key: &str, specs: &'s [FieldSpec]) -> Option<&'s FieldSpec> {
+    specs
         .iter()
         .flat_map(|spec| {
             std::iter::once(spec.name)
                 .chain(spec.aliases.iter().copied())
                 .map(move |n| (n, spec))
         })
-        .map(|(name, spec)| (edit_distance(key, name), spec))
-        .filter(|(distance, _)| *distance <= 2)
-        .min_by_key(|(distance, _)| *distance);
-    match closest {
-        Some((_, spec)) => format!(
+        .map(|(name, spec)| (edit_distance(key, name), name, spec))
+        .filter(|(distance, name, _)| *distance <= typo_allowance(key, name))
+        .min_by_key(|(distance, _, _)| *distance)
+        .map(|(_, _, spec)| spec)
+}
+
+/// How many edits still make a typo: two in longer names (`titel`), one
+/// in two-character ones (`地点` for `地区`), none in a single character,
+/// which any two-character key is within two edits of (`备注`, `县`).
+fn typo_allowance(key: &str, name: &str) -> usize {
+    match key.chars().count().min(name.chars().count()) {
+        0 | 1 => 0,
+        2 | 3 => 1,
+        _ => 2,
+    }
+}
+
+fn unknown_field_hint(key: &str, specs: &[FieldSpec]) -> String {
+    let names: Vec<String> = specs
+        .iter()
+        .map(|spec| format!("{}（{}）", spec.name, spec.aliases.join("、")))
+        .collect();
+    match closest_field(key, specs) {
+        Some(spec) => format!(
             "是不是想写“{}”（{}）？可用的字段：{}",
             spec.name,
             spec.label,
@@ -554,6 +683,24 @@ mod tests {
             panic!("deep brackets must be refused")
         };
         assert_eq!(err.line, Some(3));
+    }
+
+    #[test]
+    fn quotes_left_open_or_closed_too_early_are_found_on_their_line() {
+        let open = "issue: 1\ntitle: \"依托代表联络站点\nsupplier: 甲\n";
+        assert_eq!(quote_mistake(open), Some((1, QuoteMistake::Unclosed('"'))));
+        let early = "title: \"依托\" 站点\n";
+        assert_eq!(
+            quote_mistake(early),
+            Some((0, QuoteMistake::TextAfter('"')))
+        );
+        let fine = "title: \"他说\\\"好\\\"\" # 注\n送: ['甲''乙', \"丙\"]\nsubtitle: \"两行\n  的值\"\n\"送\": \"丁\"\n";
+        assert_eq!(quote_mistake(fine), None);
+        let Err(err) = Fields::parse(open, 1, SPECS) else {
+            panic!("an open quote must not parse")
+        };
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("引号"), "{}", err.message);
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
@@ -177,12 +177,18 @@ pub fn load(root: &Path, options: LoadOptions) -> (Option<Archive>, Diagnostics)
         .collect();
     let mut issue_files = Vec::new();
     let mut report_files = Vec::new();
-    for (parsed, file_diagnostics) in parsed {
+    // Issues with a report that could not be read: not "without reports".
+    let mut unread = std::collections::HashSet::new();
+    for ((parsed, file_diagnostics), file) in parsed.into_iter().zip(&found.sources) {
         diagnostics.extend(file_diagnostics);
         match parsed {
             Parsed::Issue(issue) => issue_files.push(*issue),
             Parsed::Report(report) => report_files.push(*report),
-            Parsed::Failed => {}
+            Parsed::Failed => {
+                if let Location::Report { year, number } = file.location {
+                    unread.insert((year, number));
+                }
+            }
         }
     }
     // A broken site.toml still lets the content be checked, so one run
@@ -203,7 +209,7 @@ pub fn load(root: &Path, options: LoadOptions) -> (Option<Archive>, Diagnostics)
         options,
         &mut diagnostics,
     );
-    validate::check_archive(&archive, &mut diagnostics);
+    validate::check_archive(&archive, &unread, &mut diagnostics);
     if diagnostics.has_errors() || config_broken {
         (None, diagnostics)
     } else {
@@ -391,7 +397,7 @@ fn parse_issue(
 ) -> Parsed {
     let date = match fields.raw(fields::DATE.name) {
         None => {
-            errors.push(fields.missing(&fields::DATE));
+            errors.extend(fields.missing(&fields::DATE));
             None
         }
         Some(value) => {
@@ -399,13 +405,30 @@ fn parse_issue(
                 serde_yaml::Value::String(s) => s.clone(),
                 other => serde_yaml::to_string(other).unwrap_or_default(),
             };
+            let line = fields.line_of(fields::DATE.name);
             let date = crate::text::parse_date(&raw);
-            if date.is_none() {
-                errors.push(FieldError {
-                    line: fields.line_of(fields::DATE.name),
-                    message: format!("日期“{}”无法识别", raw.trim()),
+            match date {
+                None => errors.push(FieldError {
+                    line,
+                    message: match date_problem(&raw) {
+                        Some(why) => format!("日期“{}”无法识别：{why}", raw.trim()),
+                        None => format!("日期“{}”无法识别", raw.trim()),
+                    },
                     hint: Some("请写成 YYYY-MM-DD，例如 2024-07-15".into()),
-                });
+                }),
+                // Checked here, where the date's line is known.
+                Some(date) if date.year() != year => errors.push(FieldError {
+                    line,
+                    message: format!(
+                        "日期 {date} 不在 {year} 年，但这一期放在 {year} 年的文件夹 {} 中",
+                        folder_of(&file.display)
+                    ),
+                    hint: Some(format!(
+                        "请改正日期（须在 {year} 年内），或把这一期移到 content/{}/ 中",
+                        date.year()
+                    )),
+                }),
+                Some(_) => {}
             }
             date
         }
@@ -425,7 +448,8 @@ fn parse_issue(
                 line: fields.line_of(fields::NUMBER.name),
                 message: format!("元数据写的是第 {stated} 期，但文件夹是第 {number} 期"),
                 hint: Some(format!(
-                    "请改正其中之一：文件夹 content/{year}/{number:02}/ 对应第 {number} 期"
+                    "请改正其中之一：文件夹 {} 对应第 {number} 期",
+                    folder_of(&file.display)
                 )),
             });
         }
@@ -446,6 +470,66 @@ fn parse_issue(
         })),
         _ => Parsed::Failed,
     }
+}
+
+/// The folder of a file as the editor wrote it: `content/2024/3/`.
+fn folder_of(display: &str) -> String {
+    match display.rsplit_once('/') {
+        Some((folder, _)) => format!("{folder}/"),
+        None => String::new(),
+    }
+}
+
+/// Why a date that looks like one is none: the month or the day is out
+/// of range (`2024年13月1日`, `2024-02-30`).
+fn date_problem(raw: &str) -> Option<String> {
+    let folded: String = raw.trim().chars().map(crate::text::fold_width).collect();
+    let parts: Vec<u32> = folded
+        .split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月' | '日') || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [year, month, day] = parts[..] else {
+        return None;
+    };
+    if !(1900..=2200).contains(&year) {
+        return Some(format!("年份 {year} 不对"));
+    }
+    if !(1..=12).contains(&month) {
+        return Some(format!("月份 {month} 不对，月份应在 1 到 12 之间"));
+    }
+    let days = (28..=31)
+        .rev()
+        .find(|d| NaiveDate::from_ymd_opt(year as i32, month, *d).is_some())?;
+    (day == 0 || day > days).then(|| format!("{year} 年 {month} 月只有 {days} 天，没有 {day} 日"))
+}
+
+/// The mistake of a report whose `issue` field names another issue than
+/// its folder, with the folders as the editor wrote them.
+fn issue_mismatch(
+    file: &SourceFile,
+    line: Option<usize>,
+    stated: u32,
+    year: i32,
+    number: u32,
+    issues: &[Issue],
+) -> Diagnostic {
+    let target = issues
+        .iter()
+        .find(|i| i.year == year && i.number == stated)
+        .map(|i| folder_of(&i.source))
+        .unwrap_or_else(|| format!("content/{year}/{stated:02}/"));
+    Diagnostic::error(
+        file.display.clone(),
+        line,
+        format!(
+            "报告写的期号是第 {stated} 期，但它放在第 {number} 期的文件夹 {} 中",
+            folder_of(&file.display)
+        ),
+    )
+    .hint(format!(
+        "如果它属于第 {stated} 期，请把文件移到 {target}；否则把期号改为 {number}"
+    ))
 }
 
 /// An issue number: `27`, `"27"`, `"第27期"` or `"第 27 期"`.
@@ -534,7 +618,7 @@ fn parse_report(
         match fields.text(spec) {
             Ok(Some(value)) => Some(value),
             Ok(None) => {
-                errors.push(fields.missing(spec));
+                errors.extend(fields.missing(spec));
                 None
             }
             Err(err) => {
@@ -549,7 +633,7 @@ fn parse_report(
         && issue_field.is_none()
         && fields.raw(fields::ISSUE.name).is_none()
     {
-        errors.push(fields.missing(&fields::ISSUE));
+        errors.extend(fields.missing(&fields::ISSUE));
     }
     let county = required(errors, &fields::COUNTY);
     let title = required(errors, &fields::TITLE);
@@ -669,14 +753,9 @@ fn assemble(
                     .position(|i| i.year == year && i.number == number);
                 if let Some((stated, line)) = file.issue_field {
                     if stated != number {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                file.file.display.clone(),
-                                line,
-                                format!("报告写的期号是第 {stated} 期，但它放在第 {number} 期的文件夹 content/{year}/{number:02}/ 中"),
-                            )
-                            .hint(format!("如果它属于第 {stated} 期，请把文件移到 content/{year}/{stated:02}/；否则把期号改为 {number}")),
-                        );
+                        diagnostics.push(issue_mismatch(
+                            &file.file, line, stated, year, number, &issues,
+                        ));
                     }
                 }
                 if index.is_none() {
@@ -776,11 +855,14 @@ pub fn reload_report(
         Location::Report { year, number } => {
             if let Some((stated, line)) = report_file.issue_field {
                 if stated != number {
-                    diagnostics.push(Diagnostic::error(
-                        file.display.clone(),
+                    diagnostics.push(issue_mismatch(
+                        file,
                         line,
-                        format!("报告写的期号是第 {stated} 期，但它放在第 {number} 期的文件夹 content/{year}/{number:02}/ 中"),
-                    ).hint(format!("如果它属于第 {stated} 期，请把文件移到 content/{year}/{stated:02}/；否则把期号改为 {number}")));
+                        stated,
+                        year,
+                        number,
+                        &archive.issues,
+                    ));
                     return Reloaded::Failed(diagnostics);
                 }
             }
@@ -822,7 +904,7 @@ fn note_placeholders(file: &ReportFile, diagnostics: &mut Diagnostics) {
 
 /// The archive's own checks, for an archive changed in place.
 pub fn check_archive(archive: &Archive, diagnostics: &mut Diagnostics) {
-    validate::check_archive(archive, diagnostics);
+    validate::check_archive(archive, &Default::default(), diagnostics);
 }
 
 fn resolve_place(gazetteer: &Gazetteer, file: &ReportFile, diagnostics: &mut Diagnostics) -> Place {
