@@ -102,7 +102,7 @@ pub fn render_over(
         || renderer.render_all(sink),
         || {
             with_search.then(|| {
-                let search = search::indexer::build(archive, &links);
+                let search = search::indexer::build(archive, &links.for_search_index());
                 let files = search::files::to_files(&search, &build_id());
                 let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
                 files.into_par_iter().try_for_each(sink).map(|_| paths)
@@ -141,7 +141,9 @@ pub fn links_for(archive: &Archive, base_path: Option<&str>) -> Links {
     let base = base_path
         .map(String::from)
         .unwrap_or_else(|| archive.config.base_path());
-    Links::new(base, archive.config.absolute_prefix())
+    // `serve` links from `/` whatever the site says: it is a server.
+    let relative = base_path.is_none() && archive.config.relative_links;
+    Links::new(base, archive.config.absolute_prefix()).with_relative(relative)
 }
 
 /// Issues whose PDF in the previous output was printed from exactly the

@@ -82,7 +82,20 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[
         "print.js",
         include_bytes!("../../themes/default/static/print.js"),
     ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
+    (
+        "favicon.ico",
+        include_bytes!("../../themes/default/static/favicon.ico"),
+    ),
 ];
+
+/// Static files the templates link to by a content-hashed address
+/// (`style.css?h=…`): a redeploy never leaves a reader on a stale copy,
+/// and a server may let browsers keep them long.
+const LINKED_ASSETS: &[&str] = &["style.css", "search.js", "favicon.svg"];
 
 /// Where a file of the site comes from.
 #[derive(Debug, Clone)]
@@ -97,6 +110,8 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Origin>,
     /// Template name → the file it came from (for messages).
     pub template_sources: BTreeMap<String, String>,
+    /// Linked static file → a hash of its bytes.
+    pub fingerprints: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -179,8 +194,10 @@ impl Theme {
                 }
             }
         };
+        let fingerprints = fingerprints(&static_files);
         Ok(Theme {
             tera,
+            fingerprints,
             static_files,
             template_sources: sources
                 .into_iter()
@@ -188,6 +205,31 @@ impl Theme {
                 .collect(),
         })
     }
+}
+
+fn fingerprints(static_files: &BTreeMap<String, Origin>) -> BTreeMap<String, String> {
+    LINKED_ASSETS
+        .iter()
+        .filter_map(|name| {
+            let bytes = match static_files.get(*name)? {
+                Origin::Builtin(bytes) => std::borrow::Cow::Borrowed(*bytes),
+                // Unreadable: copying it fails later, with its own message.
+                Origin::File(path) => std::fs::read(path).ok()?.into(),
+            };
+            Some((name.to_string(), content_hash(&bytes)))
+        })
+        .collect()
+}
+
+/// 64-bit FNV-1a, in hex: enough to tell one version of a file from the
+/// next (no one forges a style sheet to collide with it).
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", hash >> 24)
 }
 
 fn overlay_templates(
