@@ -453,3 +453,89 @@ fn every_link_to_the_site_reaches_a_file() {
         }
     }
 }
+
+#[test]
+fn robots_txt_names_the_sitemap_and_every_page_its_canonical_address() {
+    let built = basic();
+    assert_eq!(
+        built.read("robots.txt"),
+        "User-agent: *\nAllow: /\nSitemap: https://example.org/daibiao/sitemap.xml\n"
+    );
+    for page in built.files().iter().filter(|f| f.ends_with("index.html")) {
+        let html = built.read(page);
+        let folder = page.trim_end_matches("index.html");
+        let canonical: Vec<String> = html
+            .split("<link rel=\"canonical\" href=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .collect();
+        assert_eq!(canonical.len(), 1, "{page}: {canonical:?}");
+        assert_eq!(
+            percent_decode(&canonical[0]),
+            format!("https://example.org/daibiao/{folder}"),
+            "{page}"
+        );
+    }
+    assert!(!built.read("404.html").contains("rel=\"canonical\""));
+}
+
+#[test]
+fn every_page_has_a_favicon_and_content_hashed_styles_and_scripts() {
+    let built = basic();
+    assert!(built.exists("favicon.svg") && built.exists("favicon.ico"));
+    let home = built.read("index.html");
+    let css = attribute_values(&home, "href")
+        .into_iter()
+        .find(|h| h.contains("style.css"))
+        .unwrap();
+    let hash = css.strip_prefix("/daibiao/style.css?h=").expect(&css);
+    assert_eq!(hash.len(), 10, "{css}");
+    for page in built.files().iter().filter(|f| f.ends_with(".html")) {
+        let html = built.read(page);
+        assert!(html.contains("<link rel=\"icon\" href=\""), "{page}");
+        if !page.ends_with("print.html") {
+            assert!(html.contains(&css), "{page} links another style sheet");
+        }
+    }
+    let search = built.read("search/index.html");
+    assert!(
+        search.contains("<script src=\"/daibiao/search.js?h="),
+        "{search}"
+    );
+
+    // Another style sheet, another address; the same bytes, the same one.
+    let site = common::Site::copy("basic");
+    site.write("static/style.css", "body { color: #000; }\n");
+    let out = site.path("out");
+    site.build(&out, &[]).expect_code(0);
+    let restyled = common::read_output(&out, "index.html");
+    assert!(restyled.contains("/daibiao/style.css?h="), "{restyled}");
+    assert!(!restyled.contains(&css), "{restyled}");
+    let again = site.path("again");
+    site.build(&again, &[]).expect_code(0);
+    assert_eq!(restyled, common::read_output(&again, "index.html"));
+}
+
+#[test]
+fn without_a_full_base_url_robots_txt_names_no_sitemap_and_pages_no_canonical() {
+    let site = common::Site::copy("basic");
+    let toml = std::fs::read_to_string(site.file("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &toml.replace("https://example.org/daibiao/", "/daibiao/"),
+    );
+    let out = site.path("out");
+    site.build(&out, &[]).expect_code(0);
+    assert_eq!(
+        common::read_output(&out, "robots.txt"),
+        "User-agent: *\nAllow: /\n"
+    );
+    assert!(!common::read_output(&out, "index.html").contains("canonical"));
+    // A site's own robots.txt wins.
+    site.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
+    site.build(&out, &[]).expect_code(0);
+    assert_eq!(
+        common::read_output(&out, "robots.txt"),
+        "User-agent: *\nDisallow: /\n"
+    );
+}

@@ -88,6 +88,9 @@ for (const page of jobs.pages) {
       // Fonts and late layout (print.js) settle.
       await tab.evaluate(() => document.fonts.ready);
       await tab.waitForTimeout(150);
+      // The page's own errors: axe's reading of style sheets under
+      // file:// (which browsers refuse) is no fault of the page.
+      const pageErrors = consoleErrors.slice();
       await tab.evaluate(axeSource);
       const result = await tab.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
       const violations = result.violations.map((v) => ({
@@ -96,7 +99,7 @@ for (const page of jobs.pages) {
       }));
       // What a reader sees in the page's main part (the noscript case).
       const mainText = await tab.locator('main').innerText();
-      line = { url: page.url, width, violations, consoleErrors, mainText, ...(await tab.evaluate(measure)) };
+      line = { url: page.url, width, violations, consoleErrors: pageErrors, mainText, ...(await tab.evaluate(measure)) };
     } catch (err) {
       line = { url: page.url, width, error: String(err), consoleErrors };
     }
