@@ -166,6 +166,9 @@ enum Command {
     /// 新建一期或一篇报告
     #[command(subcommand, help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", override_usage = "jianbao new <issue|report> [选项]")]
     New(NewCommand),
+    /// 主题：把内置模板复制到网站的 templates/ 中以便修改
+    #[command(subcommand, help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", override_usage = "jianbao theme eject [模板名...] [选项]")]
+    Theme(ThemeCommand),
     /// 本地预览：构建网站，在本机端口上提供网页和检索接口（/api/search）
     #[command(
         help_template = HELP_TEMPLATE,
@@ -232,6 +235,19 @@ enum NewCommand {
         /// 标题
         #[arg(long, value_name = "标题")]
         title: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// 复制内置模板：放进 templates/（style.css 等静态文件放进 static/），已有的文件不覆盖
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "jianbao theme eject [模板名...] [选项]")]
+    Eject {
+        /// 要复制的模板，如 base.html；不写则复制全部模板
+        #[arg(value_name = "模板名")]
+        names: Vec<String>,
+        #[command(flatten)]
+        site: SiteArgs,
     },
 }
 
@@ -325,6 +341,7 @@ fn main() -> ExitCode {
             force,
         } => import(&site.root, &files, issue, date, force),
         Command::New(command) => new(command),
+        Command::Theme(ThemeCommand::Eject { names, site }) => eject(&site.root, &names),
         Command::Serve {
             site,
             out,
@@ -741,6 +758,25 @@ fn new(command: NewCommand) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eject(root: &std::path::Path, names: &[String]) -> anyhow::Result<ExitCode> {
+    use jianbao::scaffold::Ejected;
+    let done = match jianbao::scaffold::eject_theme(root, names) {
+        Ok(done) => done,
+        Err(err) => {
+            eprintln!("错误：{err}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    for item in &done {
+        match item {
+            Ejected::Copied(path) => println!("已复制：{}", path.display()),
+            Ejected::Kept(path) => println!("已存在，未覆盖：{}", path.display()),
+        }
+    }
+    println!("修改这些文件后重新生成网站即可生效；删去某个文件就恢复使用内置的那一份。");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -97,6 +97,16 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[
 /// and a server may let browsers keep them long.
 const LINKED_ASSETS: &[&str] = &["style.css", "search.js", "favicon.svg"];
 
+/// The built-in templates, by name: what `jianbao theme eject` copies.
+pub fn builtin_templates() -> &'static [(&'static str, &'static str)] {
+    BUILTIN_TEMPLATES
+}
+
+/// The built-in static files, by name.
+pub fn builtin_static() -> &'static [(&'static str, &'static [u8])] {
+    BUILTIN_STATIC
+}
+
 /// Where a file of the site comes from.
 #[derive(Debug, Clone)]
 pub enum Origin {
