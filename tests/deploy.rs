@@ -44,7 +44,10 @@ fn start_nginx(out: &Path) -> Nginx {
         std::fs::read_to_string(repository().join("packaging/nginx/jianbao.conf")).unwrap();
     assert!(example.contains("alias /srv/jianbao/public/;"), "{example}");
     let server_block = example
-        .replace("alias /srv/jianbao/public/;", &format!("alias {}/;", out.display()))
+        .replace(
+            "alias /srv/jianbao/public/;",
+            &format!("alias {}/;", out.display()),
+        )
         .replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
         .replace("listen [::]:80;", "");
     let temp = dir.path().display();
@@ -87,7 +90,10 @@ fn start_nginx(out: &Path) -> Nginx {
     let running = server::Running(child);
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(10), "nginx did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "nginx did not start"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     Nginx {
@@ -166,7 +172,10 @@ fn gunzip(bytes: &[u8]) -> String {
 
 #[test]
 fn nginx_serves_the_site_under_a_subpath_with_gzip_and_the_search_works() {
-    if !available(Path::new(NGINX).is_file(), "nginx is not installed (apt-get install nginx-light)") {
+    if !available(
+        Path::new(NGINX).is_file(),
+        "nginx is not installed (apt-get install nginx-light)",
+    ) {
         return;
     }
     let site = Site::copy("basic");
@@ -178,7 +187,10 @@ fn nginx_serves_the_site_under_a_subpath_with_gzip_and_the_search_works() {
     let home = get(port, "/daibiao/", true);
     assert_eq!(home.status, 200);
     assert_eq!(home.header("content-encoding"), Some("gzip"));
-    assert_eq!(home.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     assert_eq!(home.header("vary"), Some("Accept-Encoding"));
     assert_eq!(home.header("x-content-type-options"), Some("nosniff"));
     // Pages are checked again every time: a rebuild shows at once.
@@ -260,14 +272,23 @@ fn the_debian_package_installs_jianbao_and_its_scheduled_build() {
         .args(["deb", "--version"])
         .output()
         .is_ok_and(|o| o.status.success());
-    if !available(cargo_deb, "cargo-deb is not installed (cargo install cargo-deb --locked)") {
+    if !available(
+        cargo_deb,
+        "cargo-deb is not installed (cargo install cargo-deb --locked)",
+    ) {
         return;
     }
     // The binary this test run built, packaged as it is (a release build
     // here would double the run's compile time; `cargo deb` alone makes
     // the release package).
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_jianbao"));
-    let profile = binary.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
+    let profile = binary
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     let out = temp_dir();
     let build = Command::new("cargo")
         .args(["deb", "--no-build", "--profile"])
@@ -286,7 +307,11 @@ fn the_debian_package_installs_jianbao_and_its_scheduled_build() {
     let deb = built_package(out.path());
 
     // What it holds, from dpkg-deb itself.
-    let listing = Command::new("dpkg-deb").arg("--contents").arg(&deb).output().unwrap();
+    let listing = Command::new("dpkg-deb")
+        .arg("--contents")
+        .arg(&deb)
+        .output()
+        .unwrap();
     let listing = String::from_utf8_lossy(&listing.stdout);
     for path in [
         "./usr/bin/jianbao",
@@ -296,12 +321,22 @@ fn the_debian_package_installs_jianbao_and_its_scheduled_build() {
         "./usr/share/doc/jianbao/examples/nginx-jianbao.conf",
         "./usr/share/doc/jianbao/README.md",
     ] {
-        assert!(listing.contains(path), "{path} is not in the package:\n{listing}");
+        assert!(
+            listing.contains(path),
+            "{path} is not in the package:\n{listing}"
+        );
     }
-    let fields = Command::new("dpkg-deb").arg("--field").arg(&deb).output().unwrap();
+    let fields = Command::new("dpkg-deb")
+        .arg("--field")
+        .arg(&deb)
+        .output()
+        .unwrap();
     let fields = String::from_utf8_lossy(&fields.stdout);
     assert!(fields.contains("Package: jianbao"), "{fields}");
-    assert!(fields.contains("Depends:") && fields.contains("adduser"), "{fields}");
+    assert!(
+        fields.contains("Depends:") && fields.contains("adduser"),
+        "{fields}"
+    );
 
     // The units as systemd reads them.
     let unpacked = temp_dir();
@@ -312,17 +347,28 @@ fn the_debian_package_installs_jianbao_and_its_scheduled_build() {
         .status()
         .unwrap();
     assert!(extract.success());
-    let service =
-        std::fs::read_to_string(unpacked.path().join("lib/systemd/system/jianbao-build.service"))
-            .unwrap();
-    assert!(service.contains("EnvironmentFile=/etc/default/jianbao"), "{service}");
+    let service = std::fs::read_to_string(
+        unpacked
+            .path()
+            .join("lib/systemd/system/jianbao-build.service"),
+    )
+    .unwrap();
     assert!(
-        service.contains("ExecStart=/usr/bin/jianbao build --root ${JIANBAO_SITE} --out ${JIANBAO_OUTPUT}"),
+        service.contains("EnvironmentFile=/etc/default/jianbao"),
         "{service}"
     );
-    let timer =
-        std::fs::read_to_string(unpacked.path().join("lib/systemd/system/jianbao-build.timer"))
-            .unwrap();
+    assert!(
+        service.contains(
+            "ExecStart=/usr/bin/jianbao build --root ${JIANBAO_SITE} --out ${JIANBAO_OUTPUT}"
+        ),
+        "{service}"
+    );
+    let timer = std::fs::read_to_string(
+        unpacked
+            .path()
+            .join("lib/systemd/system/jianbao-build.timer"),
+    )
+    .unwrap();
     assert!(timer.contains("OnCalendar=") && timer.contains("Unit=jianbao-build.service"));
 
     // Installed for real, then removed again.
@@ -344,11 +390,20 @@ fn the_debian_package_installs_jianbao_and_its_scheduled_build() {
         );
     };
     dpkg(&["-i"], Some(&deb));
-    let version = Command::new("/usr/bin/jianbao").arg("--version").output().unwrap();
+    let version = Command::new("/usr/bin/jianbao")
+        .arg("--version")
+        .output()
+        .unwrap();
     let shown = String::from_utf8_lossy(&version.stdout).into_owned();
     assert!(version.status.success());
-    assert_eq!(shown.trim(), format!("jianbao {}", env!("CARGO_PKG_VERSION")));
-    let user = Command::new("getent").args(["passwd", "jianbao"]).output().unwrap();
+    assert_eq!(
+        shown.trim(),
+        format!("jianbao {}", env!("CARGO_PKG_VERSION"))
+    );
+    let user = Command::new("getent")
+        .args(["passwd", "jianbao"])
+        .output()
+        .unwrap();
     assert!(user.status.success(), "postinst made no jianbao user");
     assert!(Path::new("/srv/jianbao").is_dir());
     if Path::new("/usr/bin/systemd-analyze").is_file() {
