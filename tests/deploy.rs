@@ -126,7 +126,8 @@ impl Response {
     }
 }
 
-/// `GET target` over HTTP/1.0 (no chunking), optionally asking for gzip.
+/// `GET target` over HTTP/1.1 (nginx compresses for 1.1 only, its
+/// default), optionally asking for gzip; a chunked body is joined.
 fn get(port: u16, target: &str, gzip: bool) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
@@ -139,7 +140,7 @@ fn get(port: u16, target: &str, gzip: bool) -> Response {
     };
     write!(
         stream,
-        "GET {target} HTTP/1.0\r\nHost: example.org\r\n{encoding}\r\n"
+        "GET {target} HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n{encoding}\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -155,10 +156,32 @@ fn get(port: u16, target: &str, gzip: bool) -> Response {
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
-    Response {
+    let mut response = Response {
         status,
         headers,
         body: raw[split + 4..].to_vec(),
+    };
+    if response.header("transfer-encoding") == Some("chunked") {
+        response.body = dechunk(&response.body);
+    }
+    response
+}
+
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    loop {
+        let end = raw
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size line");
+        let size_line = String::from_utf8_lossy(&raw[..end]);
+        let size = usize::from_str_radix(size_line.split(';').next().unwrap().trim(), 16).unwrap();
+        raw = &raw[end + 2..];
+        if size == 0 {
+            return body;
+        }
+        body.extend_from_slice(&raw[..size]);
+        raw = &raw[size + 2..];
     }
 }
 
@@ -315,8 +338,8 @@ fn the_debian_package_installs_jianbao_and_its_scheduled_build() {
     let listing = String::from_utf8_lossy(&listing.stdout);
     for path in [
         "./usr/bin/jianbao",
-        "./lib/systemd/system/jianbao-build.service",
-        "./lib/systemd/system/jianbao-build.timer",
+        "./usr/lib/systemd/system/jianbao-build.service",
+        "./usr/lib/systemd/system/jianbao-build.timer",
         "./etc/default/jianbao",
         "./usr/share/doc/jianbao/examples/nginx-jianbao.conf",
         "./usr/share/doc/jianbao/README.md",
@@ -350,7 +373,7 @@ fn the_debian_package_installs_jianbao_and_its_scheduled_build() {
     let service = std::fs::read_to_string(
         unpacked
             .path()
-            .join("lib/systemd/system/jianbao-build.service"),
+            .join("usr/lib/systemd/system/jianbao-build.service"),
     )
     .unwrap();
     assert!(
@@ -366,7 +389,7 @@ fn the_debian_package_installs_jianbao_and_its_scheduled_build() {
     let timer = std::fs::read_to_string(
         unpacked
             .path()
-            .join("lib/systemd/system/jianbao-build.timer"),
+            .join("usr/lib/systemd/system/jianbao-build.timer"),
     )
     .unwrap();
     assert!(timer.contains("OnCalendar=") && timer.contains("Unit=jianbao-build.service"));
@@ -410,8 +433,8 @@ fn the_debian_package_installs_jianbao_and_its_scheduled_build() {
         let verify = Command::new("systemd-analyze")
             .args([
                 "verify",
-                "/lib/systemd/system/jianbao-build.service",
-                "/lib/systemd/system/jianbao-build.timer",
+                "/usr/lib/systemd/system/jianbao-build.service",
+                "/usr/lib/systemd/system/jianbao-build.timer",
             ])
             .output()
             .unwrap();
