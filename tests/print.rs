@@ -1593,7 +1593,8 @@ fn a_wrong_jianbao_chromium_is_named_in_chinese() {
 }
 
 /// A site without a `themes/` folder prints with the built-in theme: its
-/// print page needs the print stylesheet and script beside it.
+/// print page needs the print stylesheet, script and fonts (with their
+/// licence) beside it.
 #[test]
 fn built_in_theme_ships_the_print_stylesheet_and_script() {
     let dir = temp_dir();
@@ -1608,7 +1609,17 @@ fn built_in_theme_ships_the_print_stylesheet_and_script() {
     assert!(page.contains("href=\"../../print.css\""), "{page}");
     assert!(page.contains("src=\"../../print.js\""), "{page}");
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static");
-    for name in ["print.css", "print.js"] {
+    for name in [
+        "print.css",
+        "print.js",
+        "fonts/FandolFang-Regular.woff2",
+        "fonts/FandolHei-Regular.woff2",
+        "fonts/FandolKai-Regular.woff2",
+        "fonts/FandolSong-Bold.woff2",
+        "fonts/FandolSong-Regular-digits.woff2",
+        "fonts/README.txt",
+        "fonts/COPYING",
+    ] {
         let built = std::fs::read(out.join(name)).ok();
         assert!(
             built.is_some(),
