@@ -21,7 +21,7 @@ terms.html term.html stats.html search.html 404.html atom.xml sitemap.xml
 ";
 
 const STATIC_README: &str = "这里放网站自己的静态文件（图片、样式等），原样复制到网站根目录；
-与内置主题同名的文件（style.css、print.css、search.js、print.js、favicon.svg、favicon.ico、robots.txt）会覆盖内置的。
+与内置主题同名的文件（style.css、print.css、search.js、print.js、favicon.svg、favicon.ico、robots.txt、fonts/ 中印刷版的字体）会覆盖内置的。
 jianbao theme eject style.css 把内置的样式表复制到这里。
 ";
 

@@ -22,6 +22,9 @@ pub struct SiteView {
     pub feed_url: String,
     /// Static files by content-hashed address (`style.css?h=…`).
     pub css_url: String,
+    /// Print pages lay out for double-sided printing (site.toml
+    /// `[print] duplex`).
+    pub print_duplex: bool,
     pub search_js_url: String,
     pub favicon_url: String,
     pub footer: FooterView,
@@ -250,6 +253,7 @@ impl<'a> ViewBuilder<'a> {
             search_url: self.links.href("search/"),
             feed_url: self.links.href("atom.xml"),
             css_url: self.links.href("style.css"),
+            print_duplex: archive.config.print.duplex,
             search_js_url: self.links.href("search.js"),
             favicon_url: self.links.href("favicon.svg"),
             footer: FooterView::of(&archive.config),
