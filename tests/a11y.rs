@@ -102,9 +102,7 @@ fn problems_of(line: &Value, kind: &str) -> Vec<String> {
     for e in line["consoleErrors"].as_array().into_iter().flatten() {
         problems.push(format!("{place}: console error {e}"));
     }
-    // The print page's phone layout is issue 13's (print.css): a sheet of
-    // A4 is wider than a phone until then.
-    if line["width"] == 390 && kind != "print" && !line["overflow"].is_null() {
+    if line["width"] == 390 && !line["overflow"].is_null() {
         problems.push(format!("{place}: scrolls sideways {}", line["overflow"]));
     }
     for b in line["wrappedButtons"].as_array().into_iter().flatten() {
