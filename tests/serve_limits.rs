@@ -333,6 +333,33 @@ fn clients_over_the_cap_are_told_to_come_back_and_service_resumes() {
 }
 
 #[test]
+fn a_flood_of_idle_connections_beyond_the_descriptor_limit_does_not_freeze_the_server() {
+    // More idle connections than the server may open files: it must not
+    // run out (a 1,024-descriptor server froze under 1,100 such sockets).
+    let (site, server, port, log) = server(|c| {
+        open_files(c, 256);
+        c.env("JIANBAO_SERVE_TIMEOUT", TIMEOUT_SECONDS.to_string());
+    });
+    let mut flood: Vec<TcpStream> = (0..400)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    assert!(
+        descriptors(&server) < 256 - 64,
+        "{} descriptors: the flood took the room files need",
+        descriptors(&server)
+    );
+    for (i, stream) in flood.iter_mut().enumerate() {
+        assert!(
+            closed_by_server(stream),
+            "idle connection {i} was never closed"
+        );
+    }
+    drop(flood);
+    assert_eq!(http_get(port, "/").0, 200);
+    rebuild_works(&site, port, &log, "四百个空连接之后的修改。");
+}
+
+#[test]
 fn request_bodies_are_never_waited_for() {
     let (_site, _server, port, _log) = server(|_| {});
     for (method, expected) in [("POST", "405"), ("GET", "200")] {
