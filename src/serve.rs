@@ -5,6 +5,7 @@
 //! slow or hostile (`listen`); files go out as a static server sends them
 //! (`files`), and open tabs reload through a WebSocket (`reload`).
 
+mod conditional;
 mod files;
 mod guard;
 mod listen;
