@@ -54,6 +54,8 @@ pub struct ServerState {
 }
 
 impl ServerState {
+    /// The state of a server about to start: this also raises the
+    /// process's open-file limit where allowed (see `Limits`).
     pub fn new(out: PathBuf, index: Searchable) -> ServerState {
         ServerState {
             out,
