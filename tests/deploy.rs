@@ -52,9 +52,11 @@ fn start_nginx(out: &Path) -> Nginx {
         .replace("listen [::]:80;", "");
     let temp = dir.path().display();
     // The main configuration Debian's /etc/nginx/nginx.conf would give,
-    // with every path inside the test's folder.
+    // with every path inside the test's folder. One process only
+    // (`master_process off`): killing a master leaves its worker running,
+    // holding the port and whatever the test run had open.
     let config = format!(
-        "daemon off;\nworker_processes 1;\npid {temp}/nginx.pid;\nerror_log {temp}/error.log;\n\
+        "daemon off;\nmaster_process off;\nworker_processes 1;\npid {temp}/nginx.pid;\nerror_log {temp}/error.log;\n\
          {user}events {{ worker_connections 64; }}\n\
          http {{\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n  \
          access_log off;\n  client_body_temp_path {temp}/body;\n  proxy_temp_path {temp}/proxy;\n  \
