@@ -41,6 +41,37 @@ pub struct SiteConfig {
     /// related reports.
     #[serde(default = "default_keywords_per_report", alias = "关键词数")]
     pub keywords_per_report: usize,
+    /// Every internal link and asset relative to its page, folder links
+    /// ending in `index.html`: the output works opened from a folder.
+    #[serde(default, alias = "相对链接")]
+    pub relative_links: bool,
+    /// 主办单位, shown in every page's footer (政府网站发展指引).
+    #[serde(default, alias = "主办单位")]
+    pub organizer: String,
+    /// 联系方式: an address, a telephone number, a mailbox.
+    #[serde(default, alias = "联系方式")]
+    pub contact: String,
+    /// ICP备案号, e.g. 豫ICP备12345678号; linked to the MIIT record site.
+    #[serde(default, alias = "ICP备案号")]
+    pub icp_record: String,
+    /// 公安备案号, e.g. 豫公网安备 41010502000123号; linked to its record.
+    #[serde(default, alias = "公安备案号")]
+    pub police_record: String,
+    /// 网站标识码, e.g. 4100000001.
+    #[serde(default, alias = "网站标识码")]
+    pub site_code: String,
+    /// How the print pages and their PDFs are laid out.
+    #[serde(default, alias = "印刷")]
+    pub print: PrintConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintConfig {
+    /// Double-sided printing: the distribution block falls on an even page
+    /// (the back of the last sheet), after a blank page where needed.
+    #[serde(default, alias = "双面")]
+    pub duplex: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -150,7 +181,33 @@ impl SiteConfig {
                 "关键词数（keywords_per_report）不能超过 50",
             ));
         }
+        if !self.police_record.trim().is_empty() && self.police_record_code().is_none() {
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                None,
+                format!(
+                    "公安备案号（police_record）“{}”中没有备案编号",
+                    self.police_record
+                ),
+            )
+            .hint("请照公安机关给出的备案号填写，如 \"豫公网安备 41010502000123号\""));
+        }
         Ok(())
+    }
+
+    /// The digits of the 公安 record number, which its record page is
+    /// looked up by: `豫公网安备 41010502000123号` → `41010502000123`.
+    pub fn police_record_code(&self) -> Option<String> {
+        let digits: String = self
+            .police_record
+            .chars()
+            .filter_map(|c| match c {
+                '0'..='9' => Some(c),
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+                _ => None,
+            })
+            .collect();
+        (!digits.is_empty()).then_some(digits)
     }
 
     pub fn printer(&self) -> &str {
@@ -205,8 +262,16 @@ const KNOWN_KEYS: &[(&str, &str)] = &[
     ("feed_limit", "订阅条数"),
     ("recent_issues", "首页期数"),
     ("keywords_per_report", "关键词数"),
+    ("relative_links", "相对链接"),
+    ("organizer", "主办单位"),
+    ("contact", "联系方式"),
+    ("icp_record", "ICP备案号"),
+    ("police_record", "公安备案号"),
+    ("site_code", "网站标识码"),
     ("to", "送"),
     ("cc", "发"),
+    ("print", "印刷"),
+    ("duplex", "双面"),
 ];
 
 /// toml's messages are English; the common ones are said again in Chinese.
@@ -345,6 +410,51 @@ mod tests {
                 .collect();
             assert!(english.is_empty(), "{words}");
         }
+    }
+
+    #[test]
+    fn footer_keys_read_in_chinese_and_the_police_record_yields_its_code() {
+        let config = SiteConfig::parse(
+            "\"主办单位\" = \"河南省人大常委会\"\n\"ICP备案号\" = \"豫ICP备12345678号\"\n\"公安备案号\" = \"豫公网安备 ４1010502000123号\"\n\"相对链接\" = true\n",
+        )
+        .unwrap();
+        assert_eq!(config.organizer, "河南省人大常委会");
+        assert_eq!(config.icp_record, "豫ICP备12345678号");
+        assert_eq!(
+            config.police_record_code().as_deref(),
+            Some("41010502000123")
+        );
+        assert!(config.relative_links);
+        let err = SiteConfig::parse("\"公安备案号\" = \"豫公网安备\"\n").unwrap_err();
+        assert!(err.message.contains("没有备案编号"), "{}", err.message);
+        let err = SiteConfig::parse("\"ICP备案\" = \"x\"\n").unwrap_err();
+        assert!(
+            err.hint.as_deref().unwrap_or("").contains("ICP备案号"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn duplex_printing_is_off_unless_asked_for() {
+        assert!(!SiteConfig::parse("").unwrap().print.duplex);
+        assert!(
+            SiteConfig::parse("[print]\nduplex = true\n")
+                .unwrap()
+                .print
+                .duplex
+        );
+        assert!(
+            SiteConfig::parse("[\"印刷\"]\n\"双面\" = true\n")
+                .unwrap()
+                .print
+                .duplex
+        );
+        let err = SiteConfig::parse("[print]\nduplx = true\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.hint.as_deref().unwrap_or("").contains("duplex"),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -175,6 +175,9 @@ enum Command {
     /// 新建一期或一篇报告
     #[command(subcommand, help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", override_usage = "jianbao new <issue|report> [选项]")]
     New(NewCommand),
+    /// 主题：把内置模板复制到网站的 templates/ 中以便修改
+    #[command(subcommand, help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", override_usage = "jianbao theme eject [模板名...] [选项]")]
+    Theme(ThemeCommand),
     /// 本地预览：构建网站，在本机端口上提供网页和检索接口（/api/search）
     #[command(
         help_template = HELP_TEMPLATE,
@@ -204,6 +207,10 @@ enum Command {
             hide_default_value = true
         )]
         bind: std::net::IpAddr,
+        /// 另外允许用这个主机名访问（可写多次；以 . 开头表示其下所有名称，如 .example.org）。
+        /// 默认只接受 localhost、127.0.0.1 和 IP 地址
+        #[arg(long = "allow-host", value_name = "主机名")]
+        allow_host: Vec<String>,
         /// 同时发布草稿
         #[arg(long)]
         drafts: bool,
@@ -244,6 +251,19 @@ enum NewCommand {
         /// 标题
         #[arg(long, value_name = "标题")]
         title: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// 复制内置模板：放进 templates/（style.css 等静态文件放进 static/），已有的文件不覆盖
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "jianbao theme eject [模板名...] [选项]")]
+    Eject {
+        /// 要复制的模板，如 base.html；不写则复制全部模板
+        #[arg(value_name = "模板名")]
+        names: Vec<String>,
+        #[command(flatten)]
+        site: SiteArgs,
     },
 }
 
@@ -354,17 +374,20 @@ fn main() -> ExitCode {
             force,
         } => import(&site.root, &files, issue, date, force),
         Command::New(command) => new(command),
+        Command::Theme(ThemeCommand::Eject { names, site }) => eject(&site.root, &names),
         Command::Serve {
             site,
             out,
             port,
             bind,
+            allow_host,
             drafts,
             replace_out,
         } => serve(
             site.root,
             out,
             std::net::SocketAddr::new(bind, port),
+            &allow_host,
             drafts,
             replace_out,
         ),
@@ -536,6 +559,10 @@ fn search(
     offset: usize,
     params: &jianbao::serve::SearchParams,
 ) -> anyhow::Result<ExitCode> {
+    if let Err(message) = params.check() {
+        eprintln!("错误：{}", message.replacen("year", "--year", 1));
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     let out = out.unwrap_or_else(|| root.join("public"));
     let meta = out.join("search").join("meta.json");
     let built = std::fs::metadata(&meta).and_then(|m| m.modified()).ok();
@@ -628,9 +655,25 @@ fn serve(
     root: PathBuf,
     out: Option<PathBuf>,
     address: std::net::SocketAddr,
+    allow_host: &[String],
     drafts: bool,
     replace_out: bool,
 ) -> anyhow::Result<ExitCode> {
+    let hosts = match jianbao::serve::AllowedHosts::new(allow_host) {
+        Ok(hosts) => hosts,
+        Err(message) => {
+            eprintln!("错误：{message}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    // Said last, after the build's lines, where the editor looks.
+    let exposed = (!address.ip().is_loopback()).then(|| {
+        format!(
+            "警告：--bind {} 使其他电脑也能打开这个预览：同一网络中的任何人都能看到整个档案{}。\n    预览服务器只供在本机查看；要让别人访问，请把输出文件夹交给正式的网页服务器（如 nginx）。",
+            address.ip(),
+            if drafts { "，包括草稿（--drafts）" } else { "" }
+        )
+    });
     let out = out.unwrap_or_else(|| root.join("public"));
     let options = BuildOptions {
         root: root.clone(),
@@ -657,13 +700,17 @@ fn serve(
         Err(err) => return Ok(report_error(&err)),
     };
     let index = jianbao::serve::Searchable::load(&out)?;
-    let state = std::sync::Arc::new(jianbao::serve::ServerState::new(out.clone(), index));
+    let state =
+        std::sync::Arc::new(jianbao::serve::ServerState::new(out.clone(), index).allowing(hosts));
     if first_error.is_some() {
         *state.error.write().expect("error lock") = first_error;
     }
     jianbao::live::watch(state.clone(), live_site)?;
     jianbao::serve::run(state, address, |bound| {
         println!("网站已就绪：http://{bound}/ （检索接口：http://{bound}/api/search?q=…；按 Ctrl+C 停止）");
+        if let Some(warning) = exposed {
+            eprintln!("{warning}");
+        }
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -800,6 +847,25 @@ fn new(command: NewCommand) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eject(root: &std::path::Path, names: &[String]) -> anyhow::Result<ExitCode> {
+    use jianbao::scaffold::Ejected;
+    let done = match jianbao::scaffold::eject_theme(root, names) {
+        Ok(done) => done,
+        Err(err) => {
+            eprintln!("错误：{err}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    for item in &done {
+        match item {
+            Ejected::Copied(path) => println!("已复制：{}", path.display()),
+            Ejected::Kept(path) => println!("已存在，未覆盖：{}", path.display()),
+        }
+    }
+    println!("修改这些文件后重新生成网站即可生效；删去某个文件就恢复使用内置的那一份。");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -16,11 +16,13 @@ const OVERRIDES_README: &str =
     "这里放网站自己的模板，按文件名覆盖内置主题的同名模板（Tera 2 语法）。
 可覆盖的模板：base.html index.html issue.html report.html print.html issues.html
 terms.html term.html stats.html search.html 404.html atom.xml sitemap.xml
-内置模板见 jianbao 源码的 themes/default/templates/，复制一份到这里再修改即可。
+用 jianbao theme eject 模板名（如 jianbao theme eject base.html）把内置模板复制到这里再修改；
+不写模板名则复制全部模板。已有的文件不会被覆盖。
 ";
 
 const STATIC_README: &str = "这里放网站自己的静态文件（图片、样式等），原样复制到网站根目录；
-与内置主题同名的文件（style.css、print.css、search.js、print.js）会覆盖内置的。
+与内置主题同名的文件（style.css、print.css、search.js、print.js、favicon.svg、favicon.ico、robots.txt、fonts/ 中印刷版的字体）会覆盖内置的。
+jianbao theme eject style.css 把内置的样式表复制到这里。
 ";
 
 fn write_new(path: &Path, text: &str) -> Result<()> {
@@ -291,4 +293,60 @@ mod tests {
             "{text}"
         );
     }
+}
+
+/// What `jianbao theme eject` did with one file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ejected {
+    Copied(PathBuf),
+    /// Already there: left as it is.
+    Kept(PathBuf),
+}
+
+/// `jianbao theme eject [名称…]`: copies built-in templates into
+/// `<root>/templates/` (static files such as `style.css` into `static/`)
+/// for editing; all the templates when no name is given. Never overwrites.
+pub fn eject_theme(root: &Path, names: &[String]) -> Result<Vec<Ejected>> {
+    use crate::render::templates::{builtin_static, builtin_templates};
+    let templates = builtin_templates();
+    let statics = builtin_static();
+    let wanted: Vec<String> = if names.is_empty() {
+        templates.iter().map(|(name, _)| name.to_string()).collect()
+    } else {
+        names.to_vec()
+    };
+    // Every name is checked before anything is written.
+    let mut plan: Vec<(PathBuf, &[u8])> = Vec::new();
+    for name in &wanted {
+        let name = name
+            .trim()
+            .trim_start_matches("templates/")
+            .trim_start_matches("static/");
+        if let Some((_, text)) = templates.iter().find(|(n, _)| *n == name) {
+            plan.push((root.join("templates").join(name), text.as_bytes()));
+        } else if let Some((_, bytes)) = statics.iter().find(|(n, _)| *n == name) {
+            plan.push((root.join("static").join(name), bytes));
+        } else {
+            let known: Vec<&str> = templates
+                .iter()
+                .map(|(n, _)| *n)
+                .chain(statics.iter().map(|(n, _)| *n))
+                .collect();
+            bail!("内置主题中没有“{name}”。可复制的文件：{}", known.join("、"));
+        }
+    }
+    let mut done = Vec::new();
+    for (path, bytes) in plan {
+        if path.exists() {
+            done.push(Ejected::Kept(path));
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("无法创建文件夹 {}", parent.display()))?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+        done.push(Ejected::Copied(path));
+    }
+    Ok(done)
 }

@@ -96,25 +96,28 @@ fn a_folder_of_files_jianbao_did_not_write_is_refused_by_build_serve_and_pdf() {
     assert_eq!(names_in(site.dir.path()), ["site", "www"]);
 }
 
+/// The IT staff drop a search engine's site-verification file into the
+/// served folder: the next build stops rather than delete it, and once
+/// it sits in `static/` it is published with every build.
 #[test]
 fn a_file_added_to_a_built_output_stops_the_next_build_until_it_moves_to_static() {
     let site = Site::copy("basic");
     let out = site.path("public");
     site.build(&out, &[]).expect_code(0);
     assert_whole(&out);
-    std::fs::write(out.join("robots.txt"), "User-agent: *\n").unwrap();
+    let verification = "baidu_verify_codeva-3f9a.html";
+    std::fs::write(out.join(verification), "3f9a").unwrap();
     let before = snapshot(&out);
     site.build(&out, &[]).expect_code(3).expect_stderr(&format!(
-        "错误：输出文件夹 {} 中有 1 个文件不是 jianbao 写入的；为免删除它们，没有生成网站：\n  robots.txt\n处理办法：",
+        "错误：输出文件夹 {} 中有 1 个文件不是 jianbao 写入的；为免删除它们，没有生成网站：\n  {verification}\n处理办法：",
         out.display()
     ));
     assert_eq!(snapshot(&out), before);
-    // Where the README says it belongs: published with every build.
-    std::fs::remove_file(out.join("robots.txt")).unwrap();
-    site.write("static/robots.txt", "User-agent: *\n");
+    std::fs::remove_file(out.join(verification)).unwrap();
+    site.write(&format!("static/{verification}"), "3f9a");
     site.build(&out, &[]).expect_code(0);
     assert_whole(&out);
-    assert!(listed(&out).contains("robots.txt"));
+    assert!(listed(&out).contains(verification));
     wait_for_names(site.dir.path(), &["public", "site"]);
 }
 

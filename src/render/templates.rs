@@ -82,7 +82,61 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[
         "print.js",
         include_bytes!("../../themes/default/static/print.js"),
     ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
+    (
+        "favicon.ico",
+        include_bytes!("../../themes/default/static/favicon.ico"),
+    ),
+    // The print page's fonts (13.7 MB of WOFF2, most of the binary's
+    // built-in theme): with them a new site prints the same PDF on every
+    // machine. fonts/README.txt says where they come from.
+    (
+        "fonts/FandolFang-Regular.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolFang-Regular.woff2"),
+    ),
+    (
+        "fonts/FandolHei-Regular.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolHei-Regular.woff2"),
+    ),
+    (
+        "fonts/FandolKai-Regular.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolKai-Regular.woff2"),
+    ),
+    (
+        "fonts/FandolSong-Bold.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolSong-Bold.woff2"),
+    ),
+    (
+        "fonts/FandolSong-Regular-digits.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolSong-Regular-digits.woff2"),
+    ),
+    (
+        "fonts/README.txt",
+        include_bytes!("../../themes/default/static/fonts/README.txt"),
+    ),
+    (
+        "fonts/COPYING",
+        include_bytes!("../../themes/default/static/fonts/COPYING"),
+    ),
 ];
+
+/// Static files the templates link to by a content-hashed address
+/// (`style.css?h=…`): a redeploy never leaves a reader on a stale copy,
+/// and a server may let browsers keep them long.
+const LINKED_ASSETS: &[&str] = &["style.css", "search.js", "favicon.svg"];
+
+/// The built-in templates, by name: what `jianbao theme eject` copies.
+pub fn builtin_templates() -> &'static [(&'static str, &'static str)] {
+    BUILTIN_TEMPLATES
+}
+
+/// The built-in static files, by name.
+pub fn builtin_static() -> &'static [(&'static str, &'static [u8])] {
+    BUILTIN_STATIC
+}
 
 /// Where a file of the site comes from.
 #[derive(Debug, Clone)]
@@ -97,6 +151,8 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Origin>,
     /// Template name → the file it came from (for messages).
     pub template_sources: BTreeMap<String, String>,
+    /// Linked static file → a hash of its bytes.
+    pub fingerprints: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -179,8 +235,10 @@ impl Theme {
                 }
             }
         };
+        let fingerprints = fingerprints(&static_files);
         Ok(Theme {
             tera,
+            fingerprints,
             static_files,
             template_sources: sources
                 .into_iter()
@@ -188,6 +246,31 @@ impl Theme {
                 .collect(),
         })
     }
+}
+
+fn fingerprints(static_files: &BTreeMap<String, Origin>) -> BTreeMap<String, String> {
+    LINKED_ASSETS
+        .iter()
+        .filter_map(|name| {
+            let bytes = match static_files.get(*name)? {
+                Origin::Builtin(bytes) => std::borrow::Cow::Borrowed(*bytes),
+                // Unreadable: copying it fails later, with its own message.
+                Origin::File(path) => std::fs::read(path).ok()?.into(),
+            };
+            Some((name.to_string(), content_hash(&bytes)))
+        })
+        .collect()
+}
+
+/// 64-bit FNV-1a, in hex: enough to tell one version of a file from the
+/// next (no one forges a style sheet to collide with it).
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", hash >> 24)
 }
 
 fn overlay_templates(

@@ -363,6 +363,18 @@
   // ---- the search page ----
   var form = document.getElementById('search-page-form');
   if (!form) return;
+  // The form is hidden in the page: without this script it could not work.
+  form.hidden = false;
+  if (location.protocol === 'file:') {
+    // Browsers refuse to read the index from a file: say what to do.
+    document.getElementById('search-status').textContent =
+      '全文检索需要通过网页服务器打开本网站（网址以 http:// 或 https:// 开头）；从文件夹直接打开时，请按各期、县区、关键词等栏目浏览。';
+    return;
+  }
+  // Hits link relative to the site's root (the index's parent folder), so
+  // a site built with relative links searches wherever it is served.
+  var ROOT = new URL(INDEX + '../', location.href);
+  function hitAddress(url) { var u = new URL(url, ROOT); return u.pathname + u.search + u.hash; }
   var params = new URLSearchParams(location.search);
   var PAGE = 10;
   var q = params.get('q') || '';
@@ -380,7 +392,7 @@
   var pager = document.getElementById('search-pager');
   function item(h) {
     var li = document.createElement('li');
-    li.innerHTML = '<a href="' + h.url.replace(/"/g, '&quot;') + '">' + Array.from(h.title).map(escapeChar).join('') +
+    li.innerHTML = '<a href="' + hitAddress(h.url).replace(/"/g, '&quot;') + '">' + Array.from(h.title).map(escapeChar).join('') +
       '</a><small>' + Array.from(h.issue + ' · ' + h.date + ' · ' + h.county).map(escapeChar).join('') +
       '</small><p class="snippet">' + h.snippet + '</p>';
     return li;
