@@ -131,7 +131,9 @@ fn replace_out_replaces_a_foreign_folder_and_says_how_many_files_went() {
             "按 --replace-out 的要求，{} 中原有的 2 个不是 jianbao 生成的文件已被新网站取代。",
             www.display()
         ));
-    assert!(!www.join("robots.txt").exists());
+    assert!(!www.join("about").exists());
+    let robots = std::fs::read_to_string(www.join("robots.txt")).unwrap();
+    assert_ne!(robots, "User-agent: *\n", "the old robots.txt stayed");
     assert_whole(&www);
     wait_for_names(site.dir.path(), &["site", "www"]);
 }
