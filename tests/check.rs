@@ -491,3 +491,22 @@ fn base_url_without_a_scheme_is_named_with_its_line() {
         .expect_hint_after("不是完整的网址")
         .expect_stderr("如 base_url = \"https://www.example.org/daibiao/\"");
 }
+
+/// Placeholder text of `init` and `new` (and of earlier versions) left in
+/// what would be published: an error at its line, in an issue file too.
+#[test]
+fn placeholder_text_left_in_a_published_file_is_an_error_at_its_line() {
+    let (build, _) = rejected(
+        "placeholder-left",
+        2,
+        &[
+            "content/2024/01/01-a.md:5: 错误：“请填写供稿单位”是新建稿件时留下的占位文字，还没有改写",
+            "content/2024/01/_issue.md:6: 错误：“这里可以写编者按”是新建稿件时留下的占位文字，还没有改写",
+        ],
+    );
+    build
+        .expect_hint_after("“请填写供稿单位”是新建稿件时留下的占位文字")
+        .expect_stderr(
+            "请换成实际的内容；还没写完的报告请在元数据块中加一行 draft: true（草稿不会发布）",
+        );
+}
