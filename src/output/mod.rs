@@ -482,3 +482,35 @@ pub fn update_in_place(out: &Path, files: &[OutputFile]) -> Result<Vec<String>> 
     add_to_record(out, &changed)?;
     Ok(changed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What dead builds leave is removed; an old output left aside by a
+    /// fallback swap killed halfway is put back first.
+    #[test]
+    fn leftovers_of_dead_builds_are_removed_and_a_lost_output_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let place = Place::of(&dir.path().join("public")).unwrap();
+        for name in [".public.building-7-1", ".public.old-7-2", ".public.old-8-3"] {
+            fs::create_dir_all(dir.path().join(name).join("2024")).unwrap();
+            fs::write(dir.path().join(name).join("2024/index.html"), name).unwrap();
+        }
+        fs::create_dir(dir.path().join(".public.tantivy")).unwrap();
+        fs::create_dir(dir.path().join(".other.building-1")).unwrap();
+        place.remove_leftovers();
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".other.building-1", ".public.tantivy", "public"]);
+        assert!(place.out.join("2024/index.html").is_file());
+        // With the output in place, nothing is put back.
+        fs::create_dir(dir.path().join(".public.old-9-4")).unwrap();
+        place.remove_leftovers();
+        assert!(!dir.path().join(".public.old-9-4").exists());
+        assert!(place.out.join("2024/index.html").is_file());
+    }
+}

@@ -128,4 +128,22 @@ mod tests {
         move_new(&a, &b).unwrap();
         assert!(b.join("old").exists() && !a.exists());
     }
+
+    /// The fallback leaves the folders as the exchange does.
+    #[test]
+    fn two_renames_end_as_an_exchange() {
+        let dir = tempfile::tempdir().unwrap();
+        let (staging, out, aside) = (
+            dir.path().join(".public.building-1"),
+            dir.path().join("public"),
+            dir.path().join(".public.old-1"),
+        );
+        std::fs::create_dir(&staging).unwrap();
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(staging.join("new"), "").unwrap();
+        std::fs::write(out.join("old"), "").unwrap();
+        two_renames(&staging, &out, &aside).unwrap();
+        assert!(out.join("new").exists() && staging.join("old").exists());
+        assert!(!aside.exists());
+    }
 }
