@@ -38,8 +38,11 @@ pub struct Place {
 impl Place {
     /// Makes the parent folder when it is missing.
     pub fn of(out: &Path) -> Result<Place> {
+        // `.` and `..` name no folder by themselves: their real path does.
         let out = match fs::symlink_metadata(out) {
-            Ok(meta) if meta.file_type().is_symlink() => out.canonicalize().unwrap_or(out.into()),
+            Ok(meta) if meta.file_type().is_symlink() || out.file_name().is_none() => {
+                out.canonicalize().unwrap_or(out.into())
+            }
             _ => out.to_path_buf(),
         };
         let parent = out
