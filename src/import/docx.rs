@@ -191,14 +191,42 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
     }
     // Only the notes the text refers to count as lines of the source;
     // Word keeps separator pseudo-notes that are no text.
-    let referred: Vec<&str> = body
+    let mut body = body;
+    let referred: Vec<String> = body
         .blocks
         .iter()
         .flat_map(|(b, _)| note_labels(b))
+        .map(str::to_string)
         .collect();
     notes.retain(|(label, runs)| {
-        referred.contains(&label.as_str()) && !super::document::runs_text(runs).trim().is_empty()
+        referred.contains(label) && !super::document::runs_text(runs).trim().is_empty()
     });
+    // Labels become 1, 2, 3… in order of reference, as an editor numbers
+    // them (Word's ids start anywhere).
+    let mut order: Vec<String> = Vec::new();
+    for label in referred {
+        if !order.contains(&label) {
+            order.push(label);
+        }
+    }
+    let renumber = |label: &str| {
+        order
+            .iter()
+            .position(|l| l == label)
+            .map_or_else(|| label.to_string(), |i| (i + 1).to_string())
+    };
+    for (block, _) in body.blocks.iter_mut() {
+        let runs: Vec<&mut Run> = match &mut block.content {
+            Content::Paragraph(runs) => runs.iter_mut().collect(),
+            Content::Table(rows) => rows.iter_mut().flatten().flatten().flatten().collect(),
+        };
+        for run in runs.into_iter().filter(|r| r.note) {
+            run.text = renumber(&run.text);
+        }
+    }
+    for (label, _) in notes.iter_mut() {
+        *label = renumber(label);
+    }
     finish(&mut doc, body, &styles);
     doc.source_lines += notes.len();
     doc.footnotes = notes;

@@ -41,8 +41,11 @@ struct Placed {
     x0: f32,
     x1: f32,
     y: f32,
-    /// Character size: the width of a Chinese character in this line.
+    /// Character size: the width of a Chinese character in this line
+    /// (more where justification stretched the line).
     em: f32,
+    /// The line box's height, which justification does not stretch.
+    height: f32,
 }
 
 /// Width of a character in ems: Chinese and full-width forms one, the
@@ -69,14 +72,54 @@ fn em_of(line: &Line) -> f32 {
     }
 }
 
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
+/// A boundary between Chinese and Latin letters or figures (`投资1500`).
+fn mixed(a: char, b: char) -> bool {
+    (is_han(a) && b.is_ascii_alphanumeric()) || (a.is_ascii_alphanumeric() && is_han(b))
+}
+
+/// Whether the document was set with automatic spacing between Chinese
+/// and figures (Word, WPS and LibreOffice add it by default): then nearly
+/// every such boundary shows a gap, typed space or not, and a gap there
+/// says nothing. Where most boundaries touch, a gap is a typed space.
+fn autospaced(pages: &[Page]) -> bool {
+    let (mut gaps, mut touching) = (0usize, 0usize);
+    for line in pages.iter().flat_map(|p| &p.lines) {
+        let em = em_of(line);
+        for pair in line.words.windows(2) {
+            let (Some(a), Some(b)) = (pair[0].text.chars().last(), pair[1].text.chars().next())
+            else {
+                continue;
+            };
+            if mixed(a, b) && pair[1].x0 - pair[0].x1 > 0.2 * em {
+                gaps += 1;
+            }
+        }
+        for word in &line.words {
+            let chars: Vec<char> = word.text.chars().collect();
+            touching += chars.windows(2).filter(|w| mixed(w[0], w[1])).count();
+        }
+    }
+    gaps >= 5 && touching * 10 <= gaps
+}
+
 /// The line's words joined: a space where the gap between two words is
-/// wider than letter spacing.
-fn line_text(line: &Line, em: f32) -> String {
+/// wider than letter spacing (but not the automatic one beside figures).
+fn line_text(line: &Line, em: f32, autospaced: bool) -> String {
     let mut text = String::new();
     let mut previous: Option<f32> = None;
     for word in &line.words {
         if let Some(end) = previous {
-            if word.x0 - end > 0.2 * em {
+            let automatic = autospaced
+                && text
+                    .chars()
+                    .last()
+                    .zip(word.text.chars().next())
+                    .is_some_and(|(a, b)| mixed(a, b));
+            if word.x0 - end > 0.2 * em && !automatic {
                 text.push(' ');
             }
         }
@@ -100,6 +143,7 @@ fn mode(values: impl Iterator<Item = (f32, usize)>, step: f32) -> Option<f32> {
 
 struct Body {
     em: f32,
+    height: f32,
     left: f32,
     right: f32,
     pitch: f32,
@@ -113,6 +157,7 @@ fn measure(lines: &[Placed]) -> Body {
         .iter()
         .filter(|l| (l.em - em).abs() < 0.1 * em && l.text.chars().count() >= 8)
         .collect();
+    let height = mode(body.iter().map(|l| (l.height, 1)), 0.5).unwrap_or(em);
     let left = mode(body.iter().map(|l| (l.x0, 1)), 1.0).unwrap_or(0.0);
     let right = mode(body.iter().map(|l| (l.x1, 1)), 1.0).unwrap_or(left + 30.0 * em);
     let pitch = mode(
@@ -124,6 +169,7 @@ fn measure(lines: &[Placed]) -> Body {
     .unwrap_or(1.8 * em);
     Body {
         em,
+        height,
         left,
         right,
         pitch,
@@ -139,6 +185,7 @@ pub fn rebuild(pages: Vec<Page>) -> Document {
     let mut placed: Vec<Placed> = Vec::new();
     let mut margins: Vec<(usize, String, usize)> = Vec::new();
     let mut empty_pages = Vec::new();
+    let autospaced = autospaced(&pages);
     for (index, page) in pages.iter().enumerate() {
         let mut lines: Vec<&Line> = page.lines.iter().filter(|l| !l.words.is_empty()).collect();
         if lines.is_empty() {
@@ -163,7 +210,7 @@ pub fn rebuild(pages: Vec<Page>) -> Document {
             row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
             for line in row {
                 let em = em_of(line);
-                let text = repair_line(&line_text(line, em), &mut doc.repairs);
+                let text = repair_line(&line_text(line, em, autospaced), &mut doc.repairs);
                 if text.is_empty() {
                     continue;
                 }
@@ -191,6 +238,7 @@ pub fn rebuild(pages: Vec<Page>) -> Document {
                     x1: line.x1,
                     y: line.y0,
                     em,
+                    height: line.y1 - line.y0,
                 });
             }
         }
@@ -229,6 +277,40 @@ pub fn rebuild(pages: Vec<Page>) -> Document {
     doc
 }
 
+/// Whether two lines joined at a break need a space between them: two
+/// words of Latin letters or figures; and a figure the writer set off with
+/// spaces (`共有 216 名`) whose space before it fell at the break — the
+/// space after it says so.
+fn needs_space(before: &str, after: &str) -> bool {
+    let last = before.chars().last();
+    let first = after.chars().next();
+    if last.is_some_and(|c| c.is_ascii_alphanumeric())
+        && first.is_some_and(|c| c.is_ascii_alphanumeric())
+    {
+        return true;
+    }
+    let spaced_after = |text: &str| {
+        let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
+        rest.len() < text.len() && rest.starts_with(' ')
+    };
+    let spaced_before = |text: &str| {
+        let rest = text.trim_end_matches(|c: char| c.is_ascii_digit());
+        rest.len() < text.len() && rest.ends_with(' ')
+    };
+    (last.is_some_and(is_han) && spaced_after(after))
+        || (first.is_some_and(is_han) && spaced_before(before))
+}
+
+/// The line's size against the body text's: 1 when its height says it
+/// is body text, however justification stretched it.
+fn relative_size(line: &Placed, body: &Body) -> f32 {
+    if (line.height - body.height).abs() <= 0.12 * body.height {
+        1.0
+    } else {
+        line.em / body.em
+    }
+}
+
 fn paragraphs(lines: &[Placed], body: &Body) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut current: Option<(String, usize, Hints, f32)> = None;
@@ -240,11 +322,17 @@ fn paragraphs(lines: &[Placed], body: &Body) -> Vec<Block> {
     let mut previous: Option<&Placed> = None;
     for line in lines {
         let continues = previous.is_some_and(|p| {
-            let same_size = (line.em - p.em).abs() <= 0.12 * p.em.max(line.em);
+            // A size change shows in both measures: width alone also
+            // changes where justification stretched a line, height alone
+            // where figures in another font sit in it.
+            let same_size = (line.em - p.em).abs() <= 0.12 * p.em.max(line.em)
+                || (line.height - p.height).abs() <= 0.12 * p.height.max(line.height);
             let close = line.page != p.page || line.y - p.y <= 1.6 * body.pitch.max(p.em);
             let indented = line.x0 > body.left + 0.8 * line.em;
-            let title_wrap = centered(line) && (centered(p) || p.em >= 1.15 * body.em);
-            same_size && close && full(p) && (!indented || title_wrap)
+            let title_wrap = centered(line) && (centered(p) || relative_size(p, body) >= 1.15);
+            // Text set flush right (a date, a credit) ends where it ends.
+            let flush_right = !centered(p) && p.x0 > body.left + 3.0 * p.em;
+            same_size && close && full(p) && !flush_right && (!indented || title_wrap)
         });
         if !continues {
             if let Some((text, lines, hints, _)) = current.take() {
@@ -258,19 +346,14 @@ fn paragraphs(lines: &[Placed], body: &Body) -> Vec<Block> {
                 Hints {
                     centered: centered(line),
                     right_aligned,
-                    size: line.em / body.em,
+                    size: relative_size(line, body),
                     heading: false,
                 },
                 line.em,
             ));
         }
         let (text, count, _, _) = current.as_mut().expect("a paragraph is open");
-        let ascii_join = text
-            .chars()
-            .last()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-            && line.text.starts_with(|c: char| c.is_ascii_alphanumeric());
-        if ascii_join {
+        if !text.is_empty() && needs_space(text, &line.text) {
             text.push(' ');
         }
         text.push_str(&line.text);

@@ -85,8 +85,8 @@ pub fn paragraph(runs: &[Run], extracted: bool, notes: &mut Vec<String>) -> Stri
             run.text = drop_debris_spaces(&run.text, false);
         }
     }
-    // A section lead (一、…。) is set bold by the renderer: bold that covers
-    // no more than the lead is left to it.
+    // A section lead (一、…。) is set bold by the renderer: bold within the
+    // lead is left to it (a bold run that goes on past the lead is cut there).
     let plain_text: String = merged
         .iter()
         .filter(|r| !r.note)
@@ -97,51 +97,90 @@ pub fn paragraph(runs: &[Run], extracted: bool, notes: &mut Vec<String>) -> Stri
             .find('。')
             .map_or(plain_text.len(), |i| i + '。'.len_utf8());
         let mut at = 0;
-        for run in merged.iter_mut().filter(|r| !r.note) {
+        let mut split: Vec<Run> = Vec::new();
+        for run in merged {
+            if run.note {
+                split.push(run);
+                continue;
+            }
             let end = at + run.text.len();
-            if run.bold && end <= lead_end {
-                run.bold = false;
+            if run.bold && at < lead_end {
+                let cut = lead_end.min(end) - at;
+                let (lead, rest) = run.text.split_at(cut);
+                split.push(Run {
+                    text: lead.to_string(),
+                    bold: false,
+                    note: false,
+                });
+                if !rest.is_empty() {
+                    split.push(Run {
+                        text: rest.to_string(),
+                        bold: true,
+                        note: false,
+                    });
+                }
+            } else {
+                split.push(run);
             }
             at = end;
         }
+        merged = split;
     }
     let mut out = String::new();
-    for run in &merged {
+    for (i, run) in merged.iter().enumerate() {
         if run.note {
             out.push_str(&format!("[^{}]", run.text));
             notes.push(run.text.clone());
         } else if run.bold {
-            out.push_str(&bold(&run.text));
+            let next = merged[i + 1..].iter().find_map(|r| {
+                if r.note {
+                    Some('[')
+                } else {
+                    r.text.chars().next()
+                }
+            });
+            out.push_str(&bold(&run.text, out.chars().last(), next));
         } else {
             out.push_str(&escape_markdown(&run.text));
         }
     }
-    // Escaping is per run; a paragraph-start marker only matters at the start.
     out
 }
 
-/// `**text**`, with the punctuation and spaces at its edges outside the
-/// markers: CommonMark will not close `**` after `。` when a character
-/// follows (`**一是……。**按照` stays literal), nor open it before `“`.
-fn bold(text: &str) -> String {
-    let start = text
-        .char_indices()
-        .find(|(_, c)| !is_punctuation(*c))
-        .map(|(i, _)| i);
-    let Some(start) = start else {
-        return escape_markdown(text);
+/// `**text**` that CommonMark reads as bold between `before` and `after`:
+/// it will not close `**` after punctuation when a letter follows
+/// (`**一是……。**按照` stays literal), nor open it before punctuation when
+/// a letter precedes (`按照**“全员进站”**`). Such punctuation, and spaces
+/// at the edges, are moved outside the markers.
+fn bold(text: &str, before: Option<char>, after: Option<char>) -> String {
+    let open_ok = |first: char, before: Option<char>| {
+        !first.is_whitespace() && (!is_punctuation(first) || before.is_none_or(is_punctuation))
     };
-    let end = text
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !is_punctuation(*c))
-        .map(|(i, c)| i + c.len_utf8())
-        .expect("a character that is not punctuation exists");
+    let close_ok = |last: char, after: Option<char>| {
+        !last.is_whitespace() && (!is_punctuation(last) || after.is_none_or(is_punctuation))
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let (mut start, mut end) = (0, chars.len());
+    let mut before = before;
+    while start < end && !open_ok(chars[start], before) {
+        before = Some(chars[start]);
+        start += 1;
+    }
+    let mut after = after;
+    while end > start && !close_ok(chars[end - 1], after) {
+        after = Some(chars[end - 1]);
+        end -= 1;
+    }
+    let part =
+        |range: std::ops::Range<usize>| escape_markdown(&chars[range].iter().collect::<String>());
+    if start == end {
+        return part(0..chars.len());
+    }
     format!(
         "{}**{}**{}",
-        escape_markdown(&text[..start]),
-        escape_markdown(&text[start..end]),
-        escape_markdown(&text[end..])
+        part(0..start),
+        part(start..end),
+        part(end..chars.len())
     )
 }
 

@@ -73,6 +73,8 @@ struct State {
     list: Option<List>,
     in_masthead: bool,
     after_contents_entry: bool,
+    /// The contents entries, for the spaces a title lost at a line break.
+    contents: Vec<String>,
     in_editor_note: bool,
     publisher_parts: Vec<String>,
     /// Footnote labels each report refers to, in order.
@@ -126,6 +128,7 @@ pub fn recognize(mut doc: Document, masthead_title: &str) -> ImportedIssue {
         list: None,
         in_masthead: false,
         after_contents_entry: false,
+        contents: Vec::new(),
         in_editor_note: false,
         publisher_parts: Vec::new(),
         notes_of: Vec::new(),
@@ -191,6 +194,9 @@ pub fn recognize(mut doc: Document, masthead_title: &str) -> ImportedIssue {
         recognize_paragraph(&mut state, &block, runs, p, &queue, &masthead_title, &doc);
     }
     state.close_report();
+    if doc.extracted {
+        restore_title_spaces(&mut state);
+    }
     finish(state, std::mem::take(&mut doc.footnotes))
 }
 
@@ -394,16 +400,8 @@ fn front_matter(state: &mut State, block: &Block, p: &str, masthead_title: &str,
             return;
         }
     }
-    if squeezed == "目录" || is_contents_entry(p) {
-        state.skip("目录", lines);
-        state.after_contents_entry = true;
-        return;
-    }
-    if state.after_contents_entry && char_len(p) <= 40 && !p.ends_with(|c| FINAL.contains(c)) {
-        // The second line of a contents entry that wrapped.
-        state.skip("目录", lines);
-        return;
-    }
+    // Only the block right after a contents entry can be its second line.
+    let after_entry = std::mem::take(&mut state.after_contents_entry);
     if let Some(note) = squeezed.strip_prefix("编者按").map(|_| {
         p.trim_start_matches("编者按")
             .trim_start_matches(['：', ':'])
@@ -413,6 +411,25 @@ fn front_matter(state: &mut State, block: &Block, p: &str, masthead_title: &str,
             state.issue.editor_note.push(note.trim().to_string());
         }
         state.count_in_issue(lines);
+        return;
+    }
+    if squeezed == "目录" || is_contents_entry(p) {
+        state.skip("目录", lines);
+        state.after_contents_entry = true;
+        state.in_editor_note = false;
+        if squeezed != "目录" {
+            let entry = p.trim_start_matches(|c: char| is_contents_entry(&c.to_string()));
+            state.contents.push(entry.trim().to_string());
+        }
+        return;
+    }
+    if after_entry && char_len(p) <= 40 && !p.ends_with(|c| FINAL.contains(c)) {
+        // The second line of a contents entry that wrapped.
+        state.skip("目录", lines);
+        state.after_contents_entry = true;
+        if let Some(entry) = state.contents.last_mut() {
+            entry.push_str(p);
+        }
         return;
     }
     if state.in_editor_note {
@@ -432,9 +449,13 @@ fn front_matter(state: &mut State, block: &Block, p: &str, masthead_title: &str,
         return;
     }
     if let Some(album) = state.issue.album.as_mut() {
-        // `（二十一）` wrapped onto its own line.
-        let numbered = p.starts_with('（') && p.ends_with('）') && char_len(p) <= 8;
-        if numbered && !album.ends_with('）') {
+        // The series number wrapped onto a line of its own: `（二十一）`
+        // after the name, or `十一）` after `…专辑（二`.
+        let short = char_len(p) <= 8 && p.ends_with('）');
+        let open = album
+            .rfind('（')
+            .is_some_and(|at| !album[at..].contains('）'));
+        if short && (open || (p.starts_with('（') && !album.ends_with('）'))) {
             album.push_str(p);
             state.count_in_issue(lines);
             return;
@@ -511,6 +532,52 @@ fn find_county(text: &str) -> Option<String> {
         .filter_map(|d| text.find(&d.name).map(|at| (at, d.name.clone())))
         .min_by_key(|(at, name)| (*at, usize::MAX - name.len()))
         .map(|(_, name)| name)
+}
+
+/// A title and its contents entry wrap at different places, and a space
+/// at a line break is lost: where either has a space, the title has one.
+fn restore_title_spaces(state: &mut State) {
+    for report in &mut state.issue.reports {
+        let full = format!("{}：{}", report.county, report.title);
+        let Some(entry) = state
+            .contents
+            .iter()
+            .find(|e| squeeze(e) == squeeze(&full) && **e != full)
+        else {
+            continue;
+        };
+        let merged = merge_spaces(&full, entry);
+        if let Some((_, title)) = merged.split_once('：') {
+            report.title = title.trim().to_string();
+        }
+    }
+}
+
+/// `a` with the spaces of `b` added, where both are the same text but for
+/// spaces.
+fn merge_spaces(a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(a.len() + 8);
+    let mut others = b.chars().peekable();
+    for c in a.chars() {
+        if c.is_whitespace() {
+            out.push(c);
+            while others.peek().is_some_and(|o| o.is_whitespace()) {
+                others.next();
+            }
+            continue;
+        }
+        let mut spaced = false;
+        while others.peek().is_some_and(|o| o.is_whitespace()) {
+            others.next();
+            spaced = true;
+        }
+        if spaced && !out.ends_with(char::is_whitespace) && !out.is_empty() {
+            out.push(' ');
+        }
+        others.next();
+        out.push(c);
+    }
+    out
 }
 
 fn finish(mut state: State, footnotes: Vec<(String, Vec<Run>)>) -> ImportedIssue {
