@@ -41,6 +41,18 @@ pub struct SiteConfig {
     /// related reports.
     #[serde(default = "default_keywords_per_report", alias = "关键词数")]
     pub keywords_per_report: usize,
+    /// How the print pages and their PDFs are laid out.
+    #[serde(default, alias = "印刷")]
+    pub print: PrintConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintConfig {
+    /// Double-sided printing: the distribution block falls on an even page
+    /// (the back of the last sheet), after a blank page where needed.
+    #[serde(default, alias = "双面")]
+    pub duplex: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -187,6 +199,8 @@ const KNOWN_KEYS: &[(&str, &str)] = &[
     ("keywords_per_report", "关键词数"),
     ("to", "送"),
     ("cc", "发"),
+    ("print", "印刷"),
+    ("duplex", "双面"),
 ];
 
 /// toml's messages are English; the common ones are said again in Chinese.
@@ -258,6 +272,29 @@ mod tests {
         let err = SiteConfig::parse("title = \"代表工作\"\ntitel = \"x\"\n").unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("titel"), "{}", err.message);
+    }
+
+    #[test]
+    fn duplex_printing_is_off_unless_asked_for() {
+        assert!(!SiteConfig::parse("").unwrap().print.duplex);
+        assert!(
+            SiteConfig::parse("[print]\nduplex = true\n")
+                .unwrap()
+                .print
+                .duplex
+        );
+        assert!(
+            SiteConfig::parse("[\"印刷\"]\n\"双面\" = true\n")
+                .unwrap()
+                .print
+                .duplex
+        );
+        let err = SiteConfig::parse("[print]\nduplx = true\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.hint.as_deref().unwrap_or("").contains("duplex"),
+            "{err:?}"
+        );
     }
 
     #[test]

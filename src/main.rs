@@ -195,6 +195,10 @@ enum Command {
             hide_default_value = true
         )]
         bind: std::net::IpAddr,
+        /// 另外允许用这个主机名访问（可写多次；以 . 开头表示其下所有名称，如 .example.org）。
+        /// 默认只接受 localhost、127.0.0.1 和 IP 地址
+        #[arg(long = "allow-host", value_name = "主机名")]
+        allow_host: Vec<String>,
         /// 同时发布草稿
         #[arg(long)]
         drafts: bool,
@@ -330,11 +334,13 @@ fn main() -> ExitCode {
             out,
             port,
             bind,
+            allow_host,
             drafts,
         } => serve(
             site.root,
             out,
             std::net::SocketAddr::new(bind, port),
+            &allow_host,
             drafts,
         ),
     };
@@ -501,6 +507,10 @@ fn search(
     offset: usize,
     params: &jianbao::serve::SearchParams,
 ) -> anyhow::Result<ExitCode> {
+    if let Err(message) = params.check() {
+        eprintln!("错误：{}", message.replacen("year", "--year", 1));
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     let out = out.unwrap_or_else(|| root.join("public"));
     let meta = out.join("search").join("meta.json");
     let built = std::fs::metadata(&meta).and_then(|m| m.modified()).ok();
@@ -589,8 +599,24 @@ fn serve(
     root: PathBuf,
     out: Option<PathBuf>,
     address: std::net::SocketAddr,
+    allow_host: &[String],
     drafts: bool,
 ) -> anyhow::Result<ExitCode> {
+    let hosts = match jianbao::serve::AllowedHosts::new(allow_host) {
+        Ok(hosts) => hosts,
+        Err(message) => {
+            eprintln!("错误：{message}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    // Said last, after the build's lines, where the editor looks.
+    let exposed = (!address.ip().is_loopback()).then(|| {
+        format!(
+            "警告：--bind {} 使其他电脑也能打开这个预览：同一网络中的任何人都能看到整个档案{}。\n    预览服务器只供在本机查看；要让别人访问，请把输出文件夹交给正式的网页服务器（如 nginx）。",
+            address.ip(),
+            if drafts { "，包括草稿（--drafts）" } else { "" }
+        )
+    });
     let out = out.unwrap_or_else(|| root.join("public"));
     let options = BuildOptions {
         root: root.clone(),
@@ -615,13 +641,17 @@ fn serve(
         Err(err) => return Ok(report_error(&err)),
     };
     let index = jianbao::serve::Searchable::load(&out)?;
-    let state = std::sync::Arc::new(jianbao::serve::ServerState::new(out.clone(), index));
+    let state =
+        std::sync::Arc::new(jianbao::serve::ServerState::new(out.clone(), index).allowing(hosts));
     if first_error.is_some() {
         *state.error.write().expect("error lock") = first_error;
     }
     jianbao::live::watch(state.clone(), live_site)?;
     jianbao::serve::run(state, address, |bound| {
         println!("网站已就绪：http://{bound}/ （检索接口：http://{bound}/api/search?q=…；按 Ctrl+C 停止）");
+        if let Some(warning) = exposed {
+            eprintln!("{warning}");
+        }
     })?;
     Ok(ExitCode::SUCCESS)
 }

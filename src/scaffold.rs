@@ -20,7 +20,7 @@ terms.html term.html stats.html search.html 404.html atom.xml sitemap.xml
 ";
 
 const STATIC_README: &str = "这里放网站自己的静态文件（图片、样式等），原样复制到网站根目录；
-与内置主题同名的文件（style.css、print.css、search.js、print.js）会覆盖内置的。
+与内置主题同名的文件（style.css、print.css、search.js、print.js、fonts/ 中印刷版的字体）会覆盖内置的。
 ";
 
 fn write_new(path: &Path, text: &str) -> Result<()> {

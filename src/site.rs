@@ -145,8 +145,22 @@ pub fn links_for(archive: &Archive, base_path: Option<&str>) -> Links {
 }
 
 /// Issues whose PDF in the previous output was printed from exactly the
-/// print page this build makes, with the same styles, scripts and images.
+/// print page this build makes, with the same styles, scripts and images,
+/// and the same fonts and images its stylesheets load.
 fn kept_pdfs(renderer: &Renderer, archive: &Archive, out: &Path) -> Vec<(usize, PathBuf)> {
+    // Every print page loads the same stylesheet and fonts: each file is
+    // compared once (the fonts are megabytes).
+    let mut unchanged: std::collections::HashMap<String, bool> = Default::default();
+    let mut is_unchanged = |file: &String| {
+        *unchanged
+            .entry(file.clone())
+            .or_insert_with(|| match renderer.copied_bytes(file) {
+                Some(Ok(bytes)) => std::fs::read(out.join(file)).is_ok_and(|old| old == bytes),
+                Some(Err(_)) => false,
+                // A page or a file from elsewhere: not ours to compare.
+                None => true,
+            })
+    };
     archive
         .issues
         .iter()
@@ -162,17 +176,41 @@ fn kept_pdfs(renderer: &Renderer, archive: &Archive, out: &Path) -> Vec<(usize, 
             if old != new {
                 return None;
             }
-            let unchanged = loaded_files(&new, &issue.path()).iter().all(|file| {
-                match renderer.copied_bytes(file) {
-                    Some(Ok(bytes)) => std::fs::read(out.join(file)).is_ok_and(|old| old == bytes),
-                    Some(Err(_)) => false,
-                    // A page or a file from elsewhere: not ours to compare.
-                    None => true,
+            let mut files = loaded_files(&new, &issue.path());
+            let styles: Vec<String> = files
+                .iter()
+                .filter(|f| f.ends_with(".css"))
+                .cloned()
+                .collect();
+            for style in styles {
+                if let Some(Ok(bytes)) = renderer.copied_bytes(&style) {
+                    let folder = style.rsplit_once('/').map_or("", |(folder, _)| folder);
+                    files.extend(
+                        css_urls(&String::from_utf8_lossy(&bytes))
+                            .iter()
+                            .filter_map(|address| resolve_relative(folder, address)),
+                    );
                 }
-            });
-            unchanged.then_some((index, pdf))
+            }
+            files.iter().all(&mut is_unchanged).then_some((index, pdf))
         })
         .collect()
+}
+
+/// The addresses of a stylesheet's `url(…)`s (fonts, images), quoted or not.
+fn css_urls(css: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    let mut rest = css;
+    while let Some(at) = rest.find("url(") {
+        rest = &rest[at + 4..];
+        let end = rest.find(')').unwrap_or(rest.len());
+        let address = rest[..end].trim().trim_matches(|c| c == '"' || c == '\'');
+        if !address.is_empty() {
+            urls.push(address.to_string());
+        }
+        rest = &rest[end..];
+    }
+    urls
 }
 
 /// The output paths of the files a page in `folder` loads by relative
@@ -428,6 +466,10 @@ mod tests {
 
     #[test]
     fn a_print_page_loads_its_styles_scripts_and_images_by_relative_address() {
+        assert_eq!(
+            css_urls("@font-face { src: url(\"fonts/a.woff2\") format(\"woff2\"); }\nb { background: url( img/x.png ) } c { x: url('../y.svg') }"),
+            ["fonts/a.woff2", "img/x.png", "../y.svg"]
+        );
         let page = r#"<link rel="stylesheet" href="../../print.css"><a href="../../2024/02/">下一期</a>
 <img src="%E7%85%A7%E7%89%87.png" alt=""><script src="../../print.js?v=1"></script>
 <img src="https://example.org/x.png"><link rel="icon" href="/favicon.ico">

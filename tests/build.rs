@@ -171,7 +171,8 @@ fn issue_pages_link_to_neighbours_across_years_and_to_print() {
         "第 1 期",
         "2024年1月15日",
         "主题活动专辑（二）",
-        "<h2 class=\"report-title\">北关区：代表专业小组参与重点建议督办</h2>",
+        // Each part of a title between spaces is a box a line break cannot enter.
+        "<h2 class=\"report-title\"><span class=\"title-part\">北关区：代表专业小组参与重点建议督办</span></h2>",
         "新增中小学学位11670个。",
         "（驻马店市人大常委会代表工委供稿）",
         "发：各省辖市人大常委会，安阳市北关区人大常委会",

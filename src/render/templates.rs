@@ -82,6 +82,37 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[
         "print.js",
         include_bytes!("../../themes/default/static/print.js"),
     ),
+    // The print page's fonts (13.7 MB of WOFF2, most of the binary's
+    // built-in theme): with them a new site prints the same PDF on every
+    // machine. fonts/README.txt says where they come from.
+    (
+        "fonts/FandolFang-Regular.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolFang-Regular.woff2"),
+    ),
+    (
+        "fonts/FandolHei-Regular.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolHei-Regular.woff2"),
+    ),
+    (
+        "fonts/FandolKai-Regular.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolKai-Regular.woff2"),
+    ),
+    (
+        "fonts/FandolSong-Bold.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolSong-Bold.woff2"),
+    ),
+    (
+        "fonts/FandolSong-Regular-digits.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolSong-Regular-digits.woff2"),
+    ),
+    (
+        "fonts/README.txt",
+        include_bytes!("../../themes/default/static/fonts/README.txt"),
+    ),
+    (
+        "fonts/COPYING",
+        include_bytes!("../../themes/default/static/fonts/COPYING"),
+    ),
 ];
 
 /// Where a file of the site comes from.

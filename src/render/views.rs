@@ -21,6 +21,9 @@ pub struct SiteView {
     pub search_url: String,
     pub feed_url: String,
     pub css_url: String,
+    /// Print pages lay out for double-sided printing (site.toml
+    /// `[print] duplex`).
+    pub print_duplex: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -189,6 +192,7 @@ impl<'a> ViewBuilder<'a> {
             search_url: self.links.href("search/"),
             feed_url: self.links.href("atom.xml"),
             css_url: self.links.href("style.css"),
+            print_duplex: archive.config.print.duplex,
         }
     }
 
