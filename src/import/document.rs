@@ -4,6 +4,11 @@
 //! numbers, running heads), so that every line of the source is accounted
 //! for.
 
+/// Where a reader joined two lines of a paragraph without a space (a
+/// PDF's line broken at the margin): nothing in body text, but a title
+/// broken there may have lost a space (see `recognize`).
+pub const SOFT_BREAK: char = '\u{2028}';
+
 /// A stretch of text with one weight.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
@@ -73,7 +78,7 @@ impl Block {
 
     /// The block's text, runs joined; a table's cells one after another.
     pub fn text(&self) -> String {
-        match &self.content {
+        let text = match &self.content {
             Content::Paragraph(runs) => runs_text(runs),
             Content::Table(rows) => rows
                 .iter()
@@ -82,7 +87,8 @@ impl Block {
                 .map(|p| runs_text(p))
                 .collect::<Vec<_>>()
                 .join(" "),
-        }
+        };
+        text.replace(SOFT_BREAK, "")
     }
 }
 

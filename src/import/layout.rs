@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::document::{Block, Document, Hints, Run};
+use super::document::{Block, Document, Hints, Run, SOFT_BREAK};
 use super::masthead::{is_page_number, squeeze};
 use super::repair::repair_line;
 
@@ -129,6 +129,27 @@ fn line_text(line: &Line, em: f32, autospaced: bool) -> String {
     text
 }
 
+/// A row's lines with the pieces of one line put together: pdftotext
+/// splits a line where a change of font or squeezed punctuation makes
+/// glyphs overlap (`郑州管城回族区：` `以` `“两亮三评五争当”`). Pieces far
+/// apart (a publisher on the left, a date on the right) stay apart.
+fn merge_row(row: &[&Line]) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    for line in row {
+        let em = em_of(line);
+        match out.last_mut() {
+            Some(last) if line.x0 - last.x1 < 1.5 * em.max(em_of(last)) => {
+                last.x1 = last.x1.max(line.x1);
+                last.y0 = last.y0.min(line.y0);
+                last.y1 = last.y1.max(line.y1);
+                last.words.extend(line.words.iter().cloned());
+            }
+            _ => out.push((*line).clone()),
+        }
+    }
+    out
+}
+
 /// The most common value, rounded to `step`, weighted.
 fn mode(values: impl Iterator<Item = (f32, usize)>, step: f32) -> Option<f32> {
     let mut counts: HashMap<i64, usize> = HashMap::new();
@@ -208,7 +229,7 @@ pub fn rebuild(pages: Vec<Page>) -> Document {
         }
         for mut row in rows {
             row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-            for line in row {
+            for line in &merge_row(&row) {
                 let em = em_of(line);
                 let text = repair_line(&line_text(line, em, autospaced), &mut doc.repairs);
                 if text.is_empty() {
@@ -353,8 +374,14 @@ fn paragraphs(lines: &[Placed], body: &Body) -> Vec<Block> {
             ));
         }
         let (text, count, _, _) = current.as_mut().expect("a paragraph is open");
-        if !text.is_empty() && needs_space(text, &line.text) {
-            text.push(' ');
+        if !text.is_empty() {
+            // A break that needs no space is kept as a soft break, for
+            // recognition to judge in a title.
+            text.push(if needs_space(text, &line.text) {
+                ' '
+            } else {
+                SOFT_BREAK
+            });
         }
         text.push_str(&line.text);
         *count += 1;

@@ -3,7 +3,7 @@
 //! renderer sets bold by itself), footnote references as `[^n]`, tables as
 //! pipe tables.
 
-use super::document::{escape_markdown, Run};
+use super::document::{escape_markdown, Run, SOFT_BREAK};
 use super::repair::drop_debris_spaces;
 
 /// A run's text with its line breaks and tabs made plain: a break inside
@@ -21,6 +21,7 @@ fn flatten(text: &str) -> String {
                     out.push(' ');
                 }
             }
+            SOFT_BREAK => {}
             '\t' | '\u{3000}' | '\u{00A0}' => out.push(' '),
             c => out.push(c),
         }
@@ -33,7 +34,11 @@ fn flatten(text: &str) -> String {
 pub fn plain(runs: &[Run]) -> String {
     runs.iter()
         .filter(|r| !r.note)
-        .map(|r| r.text.replace(['\n', '\t', '\u{3000}', '\u{00A0}'], " "))
+        .map(|r| {
+            r.text
+                .replace(SOFT_BREAK, "")
+                .replace(['\n', '\t', '\u{3000}', '\u{00A0}'], " ")
+        })
         .collect()
 }
 

@@ -73,8 +73,13 @@ struct State {
     list: Option<List>,
     in_masthead: bool,
     after_contents_entry: bool,
-    /// The contents entries, for the spaces a title lost at a line break.
-    contents: Vec<String>,
+    /// The contents entries, for the spaces a title lost at a line break,
+    /// each with where it had a space or a line break (counted in
+    /// characters other than white space).
+    contents: Vec<(String, Vec<usize>)>,
+    /// Where each report's title (`县区：标题`) was broken without a space,
+    /// counted the same way; the open report's last.
+    title_breaks: Vec<Vec<usize>>,
     in_editor_note: bool,
     publisher_parts: Vec<String>,
     /// Footnote labels each report refers to, in order.
@@ -129,6 +134,7 @@ pub fn recognize(mut doc: Document, masthead_title: &str) -> ImportedIssue {
         in_masthead: false,
         after_contents_entry: false,
         contents: Vec::new(),
+        title_breaks: Vec::new(),
         in_editor_note: false,
         publisher_parts: Vec::new(),
         notes_of: Vec::new(),
@@ -291,9 +297,10 @@ fn recognize_paragraph(
         state.close_report();
         state.report = Some(ImportedReport {
             county,
-            title,
+            title: markup::title_text(&title, doc.extracted),
             ..ImportedReport::default()
         });
+        state.title_breaks.push(gaps(&runs_text(runs), 0));
         state.title_open = Some(block.hints);
         state.in_editor_note = false;
         state.count_in_report(lines);
@@ -346,7 +353,6 @@ fn report_paragraph(state: &mut State, block: &Block, runs: &[Run], p: &str, doc
                 r.title.push(' ');
             }
             r.title.push_str(&markup::title_text(p, doc.extracted));
-            state.title_open = None;
             state.count_in_report(block.lines);
             return;
         }
@@ -418,8 +424,12 @@ fn front_matter(state: &mut State, block: &Block, p: &str, masthead_title: &str,
         state.after_contents_entry = true;
         state.in_editor_note = false;
         if squeezed != "目录" {
-            let entry = p.trim_start_matches(|c: char| is_contents_entry(&c.to_string()));
-            state.contents.push(entry.trim().to_string());
+            let raw = runs_text(block_runs(block));
+            let entry = raw.trim_start_matches(|c: char| is_contents_entry(&c.to_string()));
+            let marks = gaps(entry, 0);
+            state
+                .contents
+                .push((markup::plain(&[Run::text(entry)]).trim().to_string(), marks));
         }
         return;
     }
@@ -427,7 +437,10 @@ fn front_matter(state: &mut State, block: &Block, p: &str, masthead_title: &str,
         // The second line of a contents entry that wrapped.
         state.skip("目录", lines);
         state.after_contents_entry = true;
-        if let Some(entry) = state.contents.last_mut() {
+        if let Some((entry, marks)) = state.contents.last_mut() {
+            let at = squeeze(entry).chars().count();
+            marks.push(at);
+            marks.extend(gaps(&runs_text(block_runs(block)), at));
             entry.push_str(p);
         }
         return;
@@ -511,6 +524,7 @@ fn start_fallback_report(state: &mut State, title: &str, queue: &VecDeque<(usize
         None => format!("标题“{title}”前面没有县区，正文中也没有找到，请在报告中填写 county"),
     };
     state.issue.doubts.push(message);
+    state.title_breaks.push(Vec::new());
     state.report = Some(ImportedReport {
         county: county.unwrap_or_else(|| "（请填写县区）".into()),
         title: title.to_string(),
@@ -534,23 +548,71 @@ fn find_county(text: &str) -> Option<String> {
         .map(|(_, name)| name)
 }
 
-/// A title and its contents entry wrap at different places, and a space
-/// at a line break is lost: where either has a space, the title has one.
+fn block_runs(block: &Block) -> &[Run] {
+    match &block.content {
+        Content::Paragraph(runs) => runs,
+        Content::Table(_) => &[],
+    }
+}
+
+/// Where `text` has white space or a soft line break, counted in the
+/// other characters, plus `offset`.
+fn gaps(text: &str, offset: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut count = offset;
+    for c in text.chars() {
+        if c.is_whitespace() || c == super::document::SOFT_BREAK {
+            if out.last() != Some(&count) {
+                out.push(count);
+            }
+        } else {
+            count += 1;
+        }
+    }
+    out
+}
+
+/// A space lost at a line break: a title and its contents entry wrap at
+/// different places, so where either has a space, the title has one; and
+/// where both break at the same place, a space was there (the layout broke
+/// both at it).
 fn restore_title_spaces(state: &mut State) {
-    for report in &mut state.issue.reports {
+    for (index, report) in state.issue.reports.iter_mut().enumerate() {
         let full = format!("{}：{}", report.county, report.title);
-        let Some(entry) = state
+        let Some((entry, entry_marks)) = state
             .contents
             .iter()
-            .find(|e| squeeze(e) == squeeze(&full) && **e != full)
+            .find(|(e, _)| squeeze(e) == squeeze(&full))
         else {
             continue;
         };
-        let merged = merge_spaces(&full, entry);
+        let title_breaks = state.title_breaks.get(index).cloned().unwrap_or_default();
+        let shared: Vec<usize> = title_breaks
+            .into_iter()
+            .filter(|b| entry_marks.contains(b))
+            .collect();
+        let entry = with_spaces_at(entry, &shared);
+        let merged = merge_spaces(&full, &entry);
         if let Some((_, title)) = merged.split_once('：') {
             report.title = title.trim().to_string();
         }
     }
+}
+
+/// `text` with a space before the non-white characters at `positions`.
+fn with_spaces_at(text: &str, positions: &[usize]) -> String {
+    let mut out = String::with_capacity(text.len() + positions.len());
+    let mut count = 0;
+    for c in text.chars() {
+        if !c.is_whitespace() {
+            if positions.contains(&count) && !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+            count += 1;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `a` with the spaces of `b` added, where both are the same text but for
