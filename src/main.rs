@@ -147,10 +147,10 @@ enum Command {
         override_usage = "jianbao pdf [年/期号 ...] [--all] [选项]"
     )]
     Pdf(PdfArgs),
-    /// 导入旧刊：把纯文本的往期（如从 PDF 提取的文字）转换成内容文件
+    /// 导入往期或来稿：把 Word（.docx、.doc、.wps）、PDF 或纯文本文件转换成内容文件
     #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项", override_usage = "jianbao import <文件>... [选项]")]
     Import {
-        /// 要导入的文本文件（UTF-8 或 GBK）
+        /// 要导入的文件：.docx、.doc、.wps、.pdf、.txt、.md（文本为 UTF-8 或 GBK）
         #[arg(value_name = "文件", required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]

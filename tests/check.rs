@@ -477,7 +477,7 @@ fn a_word_file_renamed_md_is_sent_to_import() {
     );
     build
         .expect_hint_after("改了扩展名的 Word 文档")
-        .expect_stderr("Word 不能另存为 Markdown，改扩展名也不行：请把扩展名改回 .docx，再用 jianbao import 导入它");
+        .expect_stderr("Word 不能另存为 Markdown，改扩展名也不行：请用 jianbao import 导入这个 Word 文档（如 jianbao import 原稿.docx），它会写出 .md 文件；然后删去这个文件");
 }
 
 #[test]

@@ -67,7 +67,7 @@ impl DecodeProblem {
                 "请用记事本或 WPS 打开此文件，“另存为”时将编码选为 UTF-8".into()
             }
             DecodeProblem::Office(OfficeKind::Word) => {
-                "Word 不能另存为 Markdown，改扩展名也不行：请把扩展名改回 .docx，再用 jianbao import 导入它（会生成 .md 文件）".into()
+                "Word 不能另存为 Markdown，改扩展名也不行：请用 jianbao import 导入这个 Word 文档（如 jianbao import 原稿.docx），它会写出 .md 文件；然后删去这个文件".into()
             }
             DecodeProblem::Office(OfficeKind::Legacy) => {
                 "请把扩展名改回 .doc（或 .wps），在 Word 或 WPS 中另存为 .docx，再用 jianbao import 导入".into()
@@ -76,7 +76,7 @@ impl DecodeProblem {
                 "报告请写成 .md 文本文件；Word 文档请用 jianbao import 导入".into()
             }
             DecodeProblem::Pdf => {
-                "请把扩展名改回 .pdf，再用 jianbao import 导入它（会生成 .md 文件）".into()
+                "请用 jianbao import 导入这个 PDF（如 jianbao import 第27期.pdf），它会写出 .md 文件；然后删去这个文件".into()
             }
         }
     }
