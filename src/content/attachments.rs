@@ -117,7 +117,7 @@ fn head(path: &Path) -> Vec<u8> {
 }
 
 /// The assets that may be published; a warning for each one left out.
-pub fn screen(assets: Vec<Asset>, diagnostics: &mut Diagnostics) -> Vec<Asset> {
+pub(super) fn screen(assets: Vec<Asset>, diagnostics: &mut Diagnostics) -> Vec<Asset> {
     assets
         .into_iter()
         .filter(|asset| match verdict(asset) {

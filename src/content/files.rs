@@ -11,14 +11,14 @@ use super::{Asset, Location, SourceFile, CONTENT_DIR, DRAFTS_DIR, ISSUE_FILE};
 use crate::diagnostics::{display_path, Diagnostic, Diagnostics};
 
 /// A report bigger than this is a mistake (a pasted image, a wrong file).
-pub const MAX_CONTENT_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub(super) const MAX_CONTENT_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
-pub struct Found {
+pub(super) struct Found {
     pub sources: Vec<SourceFile>,
     pub assets: Vec<Asset>,
 }
 
-pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Found {
+pub(super) fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Found {
     let content = root.join(CONTENT_DIR);
     let mut found = Found {
         sources: Vec::new(),
@@ -331,7 +331,11 @@ fn is_ignored(name: &str) -> bool {
         || name.eq_ignore_ascii_case("desktop.ini")
 }
 
-pub fn read_text(root: &Path, file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<String> {
+pub(super) fn read_text(
+    root: &Path,
+    file: &SourceFile,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
     let _ = root;
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,

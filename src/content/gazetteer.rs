@@ -33,10 +33,6 @@ pub struct Place {
 }
 
 impl Place {
-    pub fn is_known(&self) -> bool {
-        self.code.is_some()
-    }
-
     /// 安阳市北关区; a prefecture alone is its own name.
     pub fn full_name(&self) -> String {
         match &self.prefecture {

@@ -152,7 +152,6 @@ pub mod fields {
         aliases: &["发"],
         label: "发",
     };
-    pub const DISTRIBUTION_FIELDS: &[FieldSpec] = &[TO, CC];
 }
 
 /// Loads and validates the site at `root`. Returns the archive when there

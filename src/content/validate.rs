@@ -8,7 +8,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 /// `unread`: issues one of whose reports could not be read; they are not
 /// said to have no reports, which would send the editor looking for a
 /// missing file that is there.
-pub fn check_archive(
+pub(super) fn check_archive(
     archive: &Archive,
     unread: &HashSet<(i32, u32)>,
     diagnostics: &mut Diagnostics,

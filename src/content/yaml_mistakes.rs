@@ -10,7 +10,7 @@ use super::front_matter::FieldError;
 
 /// Flow collections (`[…]`, `{…}`) one inside another. A distribution
 /// needs two; the YAML parser takes seconds to refuse 100,000.
-pub const MAX_DEPTH: usize = 16;
+pub(super) const MAX_DEPTH: usize = 16;
 
 /// The first line (0-based) where the front matter's brackets nest past
 /// `MAX_DEPTH`, with the depth, in one pass before the parser. Brackets

@@ -38,7 +38,7 @@ fn soffice() -> PathBuf {
 }
 
 /// The `.docx` LibreOffice makes of `bytes` (a file of `extension`).
-pub fn to_docx(bytes: &[u8], extension: &str) -> Result<Vec<u8>, ReadError> {
+pub(super) fn to_docx(bytes: &[u8], extension: &str) -> Result<Vec<u8>, ReadError> {
     let scratch = tempfile::tempdir()
         .map_err(|e| ReadError::Unreadable(crate::diagnostics::io_reason(&e)))?;
     // A plain name: the converted file is named after it.

@@ -16,7 +16,7 @@ use super::docx_xml::{self, Numbering, Parsed, Styles};
 use super::source::ReadError;
 
 /// No part of a bulletin comes near this once decompressed.
-pub const MAX_PART_BYTES: u64 = 32 * 1024 * 1024;
+pub(super) const MAX_PART_BYTES: u64 = 32 * 1024 * 1024;
 /// All parts read, together.
 const MAX_TOTAL_BYTES: u64 = 96 * 1024 * 1024;
 const MAX_ENTRIES: usize = 20_000;
@@ -144,7 +144,7 @@ fn resolve(folder: &str, target: &str) -> String {
     parts.join("/")
 }
 
-pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
+pub(super) fn read(bytes: &[u8]) -> Result<Document, ReadError> {
     let mut package = Package::open(bytes)?;
     let main = package
         .part("_rels/.rels")?

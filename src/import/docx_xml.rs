@@ -151,7 +151,7 @@ struct Style {
 }
 
 #[derive(Debug, Default)]
-pub struct Styles {
+pub(super) struct Styles {
     by_id: HashMap<String, Style>,
     default_paragraph: Option<String>,
     /// Half-points; 21 (10.5 pt, 五号) when the part says nothing.
@@ -159,7 +159,7 @@ pub struct Styles {
 }
 
 impl Styles {
-    pub fn parse(xml: &str) -> Result<Styles, ReadError> {
+    pub(super) fn parse(xml: &str) -> Result<Styles, ReadError> {
         let mut styles = Styles {
             default_size: 21,
             ..Styles::default()
@@ -265,14 +265,14 @@ struct Level {
 }
 
 #[derive(Debug, Default)]
-pub struct Numbering {
+pub(super) struct Numbering {
     abstracts: HashMap<String, HashMap<usize, Level>>,
     /// numId → (abstractNumId, start overrides by level).
     nums: HashMap<String, (String, HashMap<usize, u32>)>,
 }
 
 impl Numbering {
-    pub fn parse(xml: &str) -> Result<Numbering, ReadError> {
+    pub(super) fn parse(xml: &str) -> Result<Numbering, ReadError> {
         let mut numbering = Numbering::default();
         let mut abstract_id: Option<String> = None;
         let mut level: Option<(usize, Level)> = None;
@@ -480,14 +480,14 @@ struct TableState {
 /// What a part holds: blocks with the size (half-points) most of their
 /// text is set in, and notes by label.
 #[derive(Default)]
-pub struct Parsed {
+pub(super) struct Parsed {
     pub blocks: Vec<(Block, u32)>,
     pub notes: Vec<(String, Vec<Run>)>,
 }
 
 /// Parses a body (`document.xml`) or a notes part; `note_prefix` is put
 /// before the notes' labels (endnotes are `e1`, `e2`…).
-pub fn parse(
+pub(super) fn parse(
     xml: &str,
     styles: &Styles,
     numbering: &Numbering,

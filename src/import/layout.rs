@@ -12,14 +12,14 @@ use super::masthead::{is_page_number, squeeze};
 use super::repair::repair_line;
 
 #[derive(Debug, Clone)]
-pub struct Word {
+pub(super) struct Word {
     pub x0: f32,
     pub x1: f32,
     pub text: String,
 }
 
 #[derive(Debug, Clone)]
-pub struct Line {
+pub(super) struct Line {
     pub x0: f32,
     pub y0: f32,
     pub x1: f32,
@@ -28,7 +28,7 @@ pub struct Line {
 }
 
 #[derive(Debug, Clone)]
-pub struct Page {
+pub(super) struct Page {
     pub height: f32,
     pub lines: Vec<Line>,
 }
@@ -197,7 +197,7 @@ fn measure(lines: &[Placed]) -> Body {
     }
 }
 
-pub fn rebuild(pages: Vec<Page>) -> Document {
+pub(super) fn rebuild(pages: Vec<Page>) -> Document {
     let mut doc = Document {
         extracted: true,
         ..Document::default()

@@ -31,7 +31,7 @@ fn flatten(text: &str) -> String {
 
 /// The paragraph's text for recognition: runs joined, a line break or a
 /// tab a space (a title set on two lines, a masthead spaced with tabs).
-pub fn plain(runs: &[Run]) -> String {
+pub(super) fn plain(runs: &[Run]) -> String {
     runs.iter()
         .filter(|r| !r.note)
         .map(|r| {
@@ -42,7 +42,7 @@ pub fn plain(runs: &[Run]) -> String {
         .collect()
 }
 
-pub fn title_text(text: &str, extracted: bool) -> String {
+pub(super) fn title_text(text: &str, extracted: bool) -> String {
     if extracted {
         drop_debris_spaces(text, true)
     } else {
@@ -58,7 +58,7 @@ fn is_punctuation(c: char) -> bool {
 
 /// A body paragraph as Markdown; the footnote labels it refers to are
 /// added to `notes`.
-pub fn paragraph(runs: &[Run], extracted: bool, notes: &mut Vec<String>) -> String {
+pub(super) fn paragraph(runs: &[Run], extracted: bool, notes: &mut Vec<String>) -> String {
     // Merge neighbours of one kind and flatten their text.
     let mut merged: Vec<Run> = Vec::new();
     for run in runs {
@@ -191,7 +191,11 @@ fn bold(text: &str, before: Option<char>, after: Option<char>) -> String {
 
 /// A table as a GFM pipe table; the first row is the header. A cell's
 /// paragraphs are joined with `<br>`.
-pub fn table(rows: &[Vec<Vec<Vec<Run>>>], extracted: bool, notes: &mut Vec<String>) -> String {
+pub(super) fn table(
+    rows: &[Vec<Vec<Vec<Run>>>],
+    extracted: bool,
+    notes: &mut Vec<String>,
+) -> String {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
     let mut out = String::new();
     for (index, row) in rows.iter().enumerate() {

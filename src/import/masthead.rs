@@ -4,16 +4,16 @@
 
 use chrono::NaiveDate;
 
-pub fn char_len(text: &str) -> usize {
+pub(super) fn char_len(text: &str) -> usize {
     text.chars().count()
 }
 
-pub fn squeeze(text: &str) -> String {
+pub(super) fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// 二十七 → 27, 三百零一 → 301, 二〇二四 → 2024; figures as they are.
-pub fn number_value(text: &str) -> Option<u32> {
+pub(super) fn number_value(text: &str) -> Option<u32> {
     if text.is_empty() {
         return None;
     }
@@ -57,7 +57,7 @@ pub fn number_value(text: &str) -> Option<u32> {
 
 /// `第 27 期`, `第二十七期`, `第27期（总第301期）`, `2024年第27期`: the
 /// number and, if given, the running total.
-pub fn parse_number(text: &str) -> Option<(u32, Option<u32>)> {
+pub(super) fn parse_number(text: &str) -> Option<(u32, Option<u32>)> {
     let squeezed = squeeze(text);
     let squeezed = match squeezed.find('年') {
         Some(i) if squeezed[..i].chars().all(|c| c.is_ascii_digit()) => &squeezed[i + 3..],
@@ -75,7 +75,7 @@ pub fn parse_number(text: &str) -> Option<(u32, Option<u32>)> {
 }
 
 /// A date alone on its line: `2024 年 7 月 15 日`, `二〇二四年七月十五日`.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
+pub(super) fn parse_date(text: &str) -> Option<NaiveDate> {
     let squeezed = squeeze(text);
     if !(squeezed.contains('年') && squeezed.contains('月') && squeezed.ends_with('日'))
         || char_len(&squeezed) > 12
@@ -94,7 +94,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 
 /// A line that ends in a date, as a masthead set in one line (publisher
 /// on the left, date on the right): the text before it and the date.
-pub fn split_trailing_date(text: &str) -> Option<(String, NaiveDate)> {
+pub(super) fn split_trailing_date(text: &str) -> Option<(String, NaiveDate)> {
     let text = text.trim();
     if !text.ends_with('日') {
         return None;
@@ -110,7 +110,7 @@ pub fn split_trailing_date(text: &str) -> Option<(String, NaiveDate)> {
     None
 }
 
-pub fn is_page_number(line: &str) -> bool {
+pub(super) fn is_page_number(line: &str) -> bool {
     let squeezed = squeeze(line);
     let core = squeezed.trim_matches(|c| matches!(c, '-' | '—' | '–' | '－' | '·'));
     (!core.is_empty()
@@ -124,7 +124,7 @@ pub fn is_page_number(line: &str) -> bool {
 }
 
 /// `（驻马店市人大常委会代表工委供稿）` → the supplier.
-pub fn credit(text: &str) -> Option<String> {
+pub(super) fn credit(text: &str) -> Option<String> {
     let inner = text
         .trim()
         .strip_prefix(['（', '('])?
@@ -137,13 +137,13 @@ pub fn credit(text: &str) -> Option<String> {
 
 /// The issuing line of the 版记: `…印发` with the print run (`共印 70
 /// 份`) and sometimes the date beside it.
-pub struct IssuingLine {
+pub(super) struct IssuingLine {
     pub printer: String,
     pub copies: Option<u32>,
     pub date: Option<NaiveDate>,
 }
 
-pub fn issuing_line(text: &str) -> Option<IssuingLine> {
+pub(super) fn issuing_line(text: &str) -> Option<IssuingLine> {
     let (before, after) = text.split_once("印发")?;
     if char_len(text) > 80 {
         return None;
@@ -163,7 +163,7 @@ pub fn issuing_line(text: &str) -> Option<IssuingLine> {
 }
 
 /// `共印 70 份` (or `印数：70 份`) anywhere in `text`.
-pub fn print_run(text: &str) -> Option<u32> {
+pub(super) fn print_run(text: &str) -> Option<u32> {
     let squeezed = squeeze(text);
     let start = squeezed.find("共印").map(|i| i + "共印".len())?;
     let digits: String = squeezed[start..]

@@ -22,7 +22,7 @@ fn pdftotext() -> std::ffi::OsString {
     std::env::var_os("JIANBAO_PDFTOTEXT").unwrap_or_else(|| "pdftotext".into())
 }
 
-pub fn read(path: &Path) -> Result<Document, ReadError> {
+pub(super) fn read(path: &Path) -> Result<Document, ReadError> {
     let scratch = tempfile::tempdir()
         .map_err(|e| ReadError::Unreadable(crate::diagnostics::io_reason(&e)))?;
     let out = scratch.path().join("words.html");

@@ -15,23 +15,23 @@ use super::masthead::{
 use super::{ImportedIssue, ImportedReport};
 use crate::content::gazetteer::{Gazetteer, Level, Resolution};
 
-pub const FINAL: &str = "。！？";
+pub(super) const FINAL: &str = "。！？";
 /// Longer than any title the bulletin prints: a title line (at most 70
 /// characters with the county) and a continuation (at most 30).
 const MAX_TITLE_CHARS: usize = 100;
 /// How much of a doubtful text the account quotes.
 const QUOTE_CHARS: usize = 60;
 
-pub fn is_section_start(text: &str) -> bool {
+pub(super) fn is_section_start(text: &str) -> bool {
     crate::markdown::section_level(text).is_some()
 }
 
-pub fn is_contents_entry(text: &str) -> bool {
+pub(super) fn is_contents_entry(text: &str) -> bool {
     text.starts_with(['*', '◇', '•', '●', '·', '◆', '□', '■'])
 }
 
 /// `县区：标题` where the part before the colon is a place.
-pub fn title_parts(text: &str) -> Option<(String, String)> {
+pub(super) fn title_parts(text: &str) -> Option<(String, String)> {
     let text = text.trim_start_matches('#').trim();
     if char_len(text) > 70 || text.ends_with(|c| FINAL.contains(c)) || is_contents_entry(text) {
         return None;
@@ -121,7 +121,7 @@ impl State {
 
 /// Reads a document as an issue. `masthead_title` is the bulletin's name
 /// as printed on the masthead (`代表工作`).
-pub fn recognize(mut doc: Document, masthead_title: &str) -> ImportedIssue {
+pub(super) fn recognize(mut doc: Document, masthead_title: &str) -> ImportedIssue {
     let fallback = fallback_title(&doc.blocks);
     let mut state = State {
         issue: ImportedIssue {

@@ -8,7 +8,7 @@ use super::masthead::{char_len, credit, is_page_number};
 use super::recognize::{is_contents_entry, is_section_start, title_parts, FINAL};
 use super::repair::repair_line;
 
-pub fn read(text: &str) -> Document {
+pub(super) fn read(text: &str) -> Document {
     let mut doc = Document {
         extracted: true,
         markdown: true,

@@ -110,7 +110,7 @@ impl fmt::Display for ForeignOutput {
 impl std::error::Error for ForeignOutput {}
 
 /// The paths the record at the top of `out` lists; `None` without one.
-pub fn read_record(out: &Path) -> Option<HashSet<String>> {
+pub(super) fn read_record(out: &Path) -> Option<HashSet<String>> {
     let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
     Some(
         text.lines()
@@ -121,7 +121,7 @@ pub fn read_record(out: &Path) -> Option<HashSet<String>> {
 }
 
 /// The record for a folder holding `paths` (relative, `/`-separated).
-pub fn record_text(paths: &[String]) -> String {
+pub(super) fn record_text(paths: &[String]) -> String {
     let mut sorted: Vec<&str> = paths.iter().map(String::as_str).collect();
     sorted.sort_unstable();
     sorted.dedup();

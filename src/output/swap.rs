@@ -26,7 +26,7 @@ use std::io;
 use std::path::Path;
 
 /// Swaps the names of `staging` and `out`, both existing.
-pub fn exchange(staging: &Path, out: &Path, aside: &Path) -> io::Result<()> {
+pub(super) fn exchange(staging: &Path, out: &Path, aside: &Path) -> io::Result<()> {
     match atomic::exchange(staging, out) {
         Err(err) if atomic::unsupported(&err) => two_renames(staging, out, aside),
         other => other,
@@ -35,7 +35,7 @@ pub fn exchange(staging: &Path, out: &Path, aside: &Path) -> io::Result<()> {
 
 /// Moves `staging` to `out`, which does not exist; fails with
 /// `AlreadyExists` when it has appeared since.
-pub fn move_new(staging: &Path, out: &Path) -> io::Result<()> {
+pub(super) fn move_new(staging: &Path, out: &Path) -> io::Result<()> {
     match atomic::no_replace(staging, out) {
         Err(err) if atomic::unsupported(&err) => {
             if out.symlink_metadata().is_ok() {
@@ -65,16 +65,16 @@ mod atomic {
 
     use rustix::fs::{renameat_with, RenameFlags, CWD};
 
-    pub fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    pub(super) fn exchange(a: &Path, b: &Path) -> io::Result<()> {
         renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
     }
 
-    pub fn no_replace(from: &Path, to: &Path) -> io::Result<()> {
+    pub(super) fn no_replace(from: &Path, to: &Path) -> io::Result<()> {
         renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE).map_err(io::Error::from)
     }
 
     /// The kernel or the file system does not offer the flag.
-    pub fn unsupported(err: &io::Error) -> bool {
+    pub(super) fn unsupported(err: &io::Error) -> bool {
         matches!(
             err.raw_os_error(),
             Some(code) if code == rustix::io::Errno::INVAL.raw_os_error()

@@ -436,7 +436,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Job::Stats => {
-                let stats = self.taxonomies().stats(archive, self.links);
+                let stats = self.taxonomies().stats(self.links);
                 context.insert("page_title", "档案概览");
                 context.insert("stats", &stats);
                 ("stats/index.html".to_string(), "stats.html", "stats")

@@ -6,13 +6,13 @@ use crate::content::Archive;
 
 /// Keywords carried by more reports than this say little about any one of
 /// them and would make the computation quadratic.
-pub const MAX_POSTINGS: usize = 400;
+pub(super) const MAX_POSTINGS: usize = 400;
 
 /// How many related reports a report's page shows.
-pub const SHOWN: usize = 5;
+pub(super) const SHOWN: usize = 5;
 
 /// keyword → published reports carrying it, in archive order.
-pub fn keyword_postings(archive: &Archive) -> HashMap<&str, Vec<usize>> {
+pub(super) fn keyword_postings(archive: &Archive) -> HashMap<&str, Vec<usize>> {
     let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, report) in archive.reports.iter().enumerate() {
         if report.issue.is_none() {
@@ -27,7 +27,7 @@ pub fn keyword_postings(archive: &Archive) -> HashMap<&str, Vec<usize>> {
 
 /// Up to `limit` reports sharing keywords with `report`, best first:
 /// each shared keyword counts by how rare it is; newer reports win ties.
-pub fn related(
+pub(super) fn related(
     archive: &Archive,
     postings: &HashMap<&str, Vec<usize>>,
     report: usize,

@@ -16,7 +16,7 @@ const ADDRESS_ATTRIBUTES: &[&str] = &["href", "src", "action", "poster", "data-i
 
 /// `html` (the page at output path `page`, e.g. `2024/27/index.html`) with
 /// every address under `base` (`/` or `/daibiao/`) made relative.
-pub fn relativize(html: &str, page: &str, base: &str) -> String {
+pub(super) fn relativize(html: &str, page: &str, base: &str) -> String {
     let folder: Vec<String> = {
         let encoded = encode_path(page);
         let mut parts: Vec<String> = encoded.split('/').map(String::from).collect();

@@ -18,7 +18,7 @@ type CountyReports = BTreeMap<(String, String), Vec<usize>>;
 const KEYWORD_INDEX_LIMIT: usize = 600;
 
 #[derive(Debug, Serialize)]
-pub struct TermIndexPage {
+pub(super) struct TermIndexPage {
     pub path: String,
     pub title: String,
     pub description: String,
@@ -31,7 +31,7 @@ pub struct TermIndexPage {
 /// page is rendered (so building every term page stays cheap enough to
 /// redo on each edit in `serve`).
 #[derive(Debug)]
-pub struct TermPage {
+pub(super) struct TermPage {
     pub path: String,
     /// What kind of term: 县区, 供稿单位, 专辑, 关键词.
     pub kind: String,
@@ -42,7 +42,7 @@ pub struct TermPage {
 }
 
 #[derive(Debug)]
-pub struct MemberGroup {
+pub(super) struct MemberGroup {
     pub heading: String,
     pub url: String,
     pub reports: Vec<usize>,
@@ -50,7 +50,7 @@ pub struct MemberGroup {
 
 /// What `term.html` sees.
 #[derive(Serialize)]
-pub struct TermPageView<'p> {
+pub(super) struct TermPageView<'p> {
     pub path: &'p str,
     pub kind: &'p str,
     pub name: &'p str,
@@ -59,7 +59,7 @@ pub struct TermPageView<'p> {
 }
 
 impl TermPage {
-    pub fn view(&self, views: &ViewBuilder) -> TermPageView<'_> {
+    pub(super) fn view(&self, views: &ViewBuilder) -> TermPageView<'_> {
         TermPageView {
             path: &self.path,
             kind: &self.kind,
@@ -79,14 +79,14 @@ impl TermPage {
 }
 
 #[derive(Debug, Serialize)]
-pub struct StatsView {
+pub(super) struct StatsView {
     pub by_prefecture_svg: String,
     pub by_year_svg: String,
     pub by_prefecture: Vec<TermLink>,
     pub by_year: Vec<TermLink>,
 }
 
-pub struct Taxonomies {
+pub(super) struct Taxonomies {
     pub indexes: Vec<TermIndexPage>,
     pub pages: Vec<TermPage>,
     by_prefecture: Vec<(String, usize)>,
@@ -94,7 +94,7 @@ pub struct Taxonomies {
 }
 
 impl Taxonomies {
-    pub fn build(
+    pub(super) fn build(
         archive: &Archive,
         views: &ViewBuilder,
         postings: &HashMap<&str, Vec<usize>>,
@@ -352,7 +352,7 @@ impl Taxonomies {
         }
     }
 
-    pub fn stats(&self, _archive: &Archive, links: &Links) -> StatsView {
+    pub(super) fn stats(&self, links: &Links) -> StatsView {
         let prefecture_bars: Vec<Bar> = self
             .by_prefecture
             .iter()

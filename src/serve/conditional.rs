@@ -8,13 +8,13 @@ use axum::http::{header, HeaderMap, HeaderValue};
 
 /// What identifies a version of a file: its size and modification time
 /// (as nginx does). The build rewrites only files whose bytes changed.
-pub struct Version {
+pub(super) struct Version {
     etag: String,
     modified: SystemTime,
 }
 
 impl Version {
-    pub fn of(metadata: &std::fs::Metadata, extra: Option<u64>) -> Version {
+    pub(super) fn of(metadata: &std::fs::Metadata, extra: Option<u64>) -> Version {
         let modified = metadata.modified().unwrap_or(UNIX_EPOCH);
         let since = modified.duration_since(UNIX_EPOCH).unwrap_or_default();
         let etag = match extra {
@@ -36,7 +36,7 @@ impl Version {
 
     /// `If-None-Match` (weak comparison, as RFC 9110 says for it), or
     /// failing that `If-Modified-Since`: the client's copy is current.
-    pub fn unchanged_for(&self, headers: &HeaderMap) -> bool {
+    pub(super) fn unchanged_for(&self, headers: &HeaderMap) -> bool {
         if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
             let tags = tags.to_str().unwrap_or("");
             return tags
@@ -52,7 +52,7 @@ impl Version {
     }
 
     /// `If-Range`: the range applies only to the version it names.
-    pub fn matches_if_range(&self, headers: &HeaderMap) -> bool {
+    pub(super) fn matches_if_range(&self, headers: &HeaderMap) -> bool {
         let Some(value) = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok()) else {
             return true;
         };
@@ -64,7 +64,7 @@ impl Version {
             .is_ok_and(|date| whole_seconds(date) == whole_seconds(self.modified))
     }
 
-    pub fn headers(&self) -> [(header::HeaderName, HeaderValue); 3] {
+    pub(super) fn headers(&self) -> [(header::HeaderName, HeaderValue); 3] {
         [
             (
                 header::ETAG,
@@ -85,7 +85,7 @@ fn whole_seconds(time: SystemTime) -> u64 {
 }
 
 #[derive(Debug, PartialEq)]
-pub enum Range {
+pub(super) enum Range {
     /// No usable range (several ranges, another unit, a malformed one):
     /// the whole file, as RFC 9110 allows.
     Whole,
@@ -94,7 +94,7 @@ pub enum Range {
 }
 
 /// One `bytes=` range of a file of `length` bytes: `a-b`, `a-` or `-n`.
-pub fn byte_range(spec: &str, length: u64) -> Range {
+pub(super) fn byte_range(spec: &str, length: u64) -> Range {
     let Some(set) = spec.trim().strip_prefix("bytes=") else {
         return Range::Whole;
     };

@@ -33,7 +33,7 @@ const MAX_INJECTED: u64 = 16 * 1024 * 1024;
 /// tries to leave it (`..`, absolute or encoded forms, NUL) or starts with
 /// `//` (a redirect to it would lead to another site). A path ending in
 /// `/` names the folder's `index.html`.
-pub fn resolve(out: &Path, raw_path: &str) -> Option<PathBuf> {
+pub(super) fn resolve(out: &Path, raw_path: &str) -> Option<PathBuf> {
     if raw_path.len() > MAX_URI_BYTES || !raw_path.starts_with('/') || raw_path.starts_with("//") {
         return None;
     }
@@ -59,7 +59,7 @@ pub fn resolve(out: &Path, raw_path: &str) -> Option<PathBuf> {
 /// mime_guess's table, with the types browsers expect where it lags
 /// (RFC 9239 for JavaScript, RFC 8081 for fonts), and `charset=utf-8` on
 /// text: the site writes nothing else.
-pub fn content_type(path: &Path) -> String {
+pub(super) fn content_type(path: &Path) -> String {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -92,7 +92,10 @@ pub fn content_type(path: &Path) -> String {
     }
 }
 
-pub async fn static_file(State(state): State<Arc<ServerState>>, request: Request) -> Response {
+pub(super) async fn static_file(
+    State(state): State<Arc<ServerState>>,
+    request: Request,
+) -> Response {
     let method = request.method().clone();
     if method != Method::GET && method != Method::HEAD {
         return (

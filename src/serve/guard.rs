@@ -121,7 +121,7 @@ fn split_port(authority: &str) -> Option<(&str, &str)> {
 
 /// Refuses requests for any other host, and adds the protective headers
 /// to every answer.
-pub async fn guard(
+pub(super) async fn guard(
     State(state): State<Arc<ServerState>>,
     request: Request,
     next: Next,
@@ -181,7 +181,7 @@ fn protect(mut response: Response, authority: Option<&str>) -> Response {
 /// styles stay allowed: reports pasted from word processors keep theirs,
 /// and the error overlay uses them. Images may come from other sites, as
 /// on the published site.
-pub fn content_security_policy(authority: Option<&str>) -> String {
+pub(super) fn content_security_policy(authority: Option<&str>) -> String {
     let live = authority
         .map(|a| format!(" ws://{a} wss://{a}"))
         .unwrap_or_default();
@@ -207,7 +207,7 @@ fn refused_host(shown: &str) -> Response {
 /// client that is no browser and so sends no `Origin` (a script on this
 /// computer could read the output folder anyway). Browsers always send
 /// it, so another site's page, or a sandboxed one (`null`), is refused.
-pub fn same_origin(headers: &HeaderMap) -> bool {
+pub(super) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
@@ -225,7 +225,7 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
         .is_some_and(|rest| rest == host)
 }
 
-pub fn refused_origin() -> Response {
+pub(super) fn refused_origin() -> Response {
     (
         StatusCode::FORBIDDEN,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

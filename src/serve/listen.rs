@@ -108,7 +108,7 @@ fn raise_descriptor_limit() -> u64 {
 }
 
 /// Accepts and serves connections until `shutdown` completes.
-pub async fn serve(
+pub(super) async fn serve(
     listener: TcpListener,
     router: Router,
     limits: Limits,

@@ -26,7 +26,7 @@ const SCRIPT: &str = "(function(){function c(){var s=new WebSocket((location.pro
 
 /// `/__jianbao/live.js`: a file of its own, so the content security
 /// policy needs no exception for inline scripts.
-pub async fn script() -> Response {
+pub(super) async fn script() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -37,7 +37,7 @@ pub async fn script() -> Response {
         .into_response()
 }
 
-pub async fn socket(
+pub(super) async fn socket(
     State(state): State<Arc<ServerState>>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,

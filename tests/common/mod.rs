@@ -2,7 +2,7 @@
 //! temporary folder, run the real `jianbao` binary on it, read and snapshot
 //! what it wrote. No mocks: every test goes through the command line.
 
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 pub mod server;
 

@@ -2,7 +2,7 @@
 //! an issue of a site described as JSON for `tests/support/write_documents.py`,
 //! and the third-party writers (python-docx, LibreOffice) run for real.
 
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
