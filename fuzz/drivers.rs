@@ -13,8 +13,8 @@ use std::path::{Component, Path};
 use jianbao::config::SiteConfig;
 use jianbao::content::front_matter::{self, FieldError, FieldSpec, Fields};
 use jianbao::content::gazetteer::Gazetteer;
-use jianbao::content::source;
 use jianbao::content::{self, fields, Location, SourceFile};
+use jianbao::encoding;
 use jianbao::import::{self, ImportOptions, ImportedIssue};
 use serde_yaml::Value;
 
@@ -59,7 +59,7 @@ fn check_complaints(complaints: &[Complaint], line_count: usize) {
     }
 }
 
-fn decode_problem(problem: &source::DecodeProblem) -> Complaint {
+fn decode_problem(problem: &encoding::DecodeProblem) -> Complaint {
     Complaint {
         line: None,
         message: problem.message(),
@@ -73,7 +73,7 @@ fn decode_problem(problem: &source::DecodeProblem) -> Complaint {
 /// report: decode, split, then the loader's own reading of the front
 /// matter and every field. Returns the complaints (issue reading first).
 pub fn front_matter(bytes: &[u8]) -> Vec<Complaint> {
-    let decoded = match source::decode(bytes) {
+    let decoded = match encoding::decode(bytes) {
         Ok(decoded) => decoded,
         Err(problem) => {
             let complaints = vec![decode_problem(&problem)];
@@ -234,7 +234,7 @@ fn check_planned_path(path: &Path) {
 /// Splits a planned file and parses its front matter with `specs`; the
 /// importer must write nothing the loader rejects as YAML or as unknown.
 fn planned_fields<'a>(text: &'a str, specs: &[FieldSpec]) -> Fields<'a> {
-    let decoded = source::decode(text.as_bytes()).expect("the importer writes UTF-8");
+    let decoded = encoding::decode(text.as_bytes()).expect("the importer writes UTF-8");
     assert_eq!(decoded.text, text, "the importer writes plain \\n text");
     let split = front_matter::split(text)
         .unwrap_or_else(|err| panic!("planned file does not split: {err:?}\n{text}"));
@@ -332,7 +332,7 @@ fn check_report_file(text: &str, report: &import::ImportedReport) {
 /// A body as the loader renders it: decoded, Markdown to sanitised HTML,
 /// plain text, keywords.
 pub fn markdown(bytes: &[u8]) -> Option<String> {
-    let decoded = source::decode(bytes).ok()?;
+    let decoded = encoding::decode(bytes).ok()?;
     let rendered = jianbao::markdown::render(&decoded.text, "fuzz");
     // Text is escaped, so every `<` opens a tag; `javascript:` in the text
     // itself is harmless.

@@ -125,7 +125,7 @@ impl SiteConfig {
                 Diagnostic::error(CONFIG_FILE, None, format!("无法读取 site.toml：{}", crate::diagnostics::io_reason(&err)))
             }
         })?;
-        let decoded = crate::content::source::decode(&bytes).map_err(|problem| {
+        let decoded = crate::encoding::decode(&bytes).map_err(|problem| {
             Diagnostic::error(CONFIG_FILE, None, problem.message()).hint(problem.hint())
         })?;
         let note = decoded.encoding.note().map(|note| {
@@ -283,8 +283,8 @@ fn explain_toml_error(message: &str) -> (String, String) {
         let closest = KNOWN_KEYS
             .iter()
             .map(|(name, alias)| {
-                let distance = crate::content::front_matter::edit_distance(key, name)
-                    .min(crate::content::front_matter::edit_distance(key, alias));
+                let distance = crate::text::edit_distance(key, name)
+                    .min(crate::text::edit_distance(key, alias));
                 (distance, name, alias)
             })
             .filter(|(distance, _, _)| *distance <= 2)

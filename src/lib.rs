@@ -5,6 +5,8 @@
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod encoding;
+mod html;
 pub mod import;
 pub mod keywords;
 pub mod live;

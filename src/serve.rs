@@ -99,13 +99,6 @@ pub const LIVE_PATH: &str = "/__jianbao/live";
 /// What pages load to reload themselves (see `reload`).
 const LIVE_SCRIPT_TAG: &str = "<script src=\"/__jianbao/live.js\"></script>";
 
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The live-reload script, and the error overlay while the last rebuild
 /// failed, put before `</body>`.
 fn inject(page: Vec<u8>, error: Option<&str>) -> Vec<u8> {
@@ -117,7 +110,7 @@ fn inject(page: Vec<u8>, error: Option<&str>) -> Vec<u8> {
     if let Some(error) = error {
         extra.push_str(&format!(
             "<div id=\"jianbao-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(30,0,0,.92);color:#fff;padding:2em;font:16px/1.6 sans-serif\"><h2 style=\"color:#ffb4b4;margin-top:0\">构建失败：网页显示的是上一次成功的结果</h2><p>请按下面的提示改正，保存后会自动重新构建。</p><pre style=\"white-space:pre-wrap;font:15px/1.6 monospace\">{}</pre></div>",
-            escape_html(error)
+            crate::html::escape(error)
         ));
     }
     match text.rfind("</body>") {

@@ -1,5 +1,5 @@
 //! Small text helpers shared by the stages: Chinese dates and numerals,
-//! URL path segments.
+//! URL path segments, full-width forms, excerpts, edit distances.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -125,6 +125,27 @@ pub fn percent_decode(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// Edits (insertions, deletions, substitutions of a character) that
+/// turn `a` into `b`: how a misspelt key is matched to the one meant.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
 
 #[cfg(test)]

@@ -348,7 +348,7 @@ pub(super) fn read_text(
             return None;
         }
     };
-    match super::source::decode(&bytes) {
+    match crate::encoding::decode(&bytes) {
         Ok(decoded) => {
             if let Some(note) = decoded.encoding.note() {
                 diagnostics.push(

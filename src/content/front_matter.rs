@@ -354,7 +354,7 @@ fn closest_field<'s>(key: &str, specs: &'s [FieldSpec]) -> Option<&'s FieldSpec>
                 .chain(spec.aliases.iter().copied())
                 .map(move |n| (n, spec))
         })
-        .map(|(name, spec)| (edit_distance(key, name), name, spec))
+        .map(|(name, spec)| (crate::text::edit_distance(key, name), name, spec))
         .filter(|(distance, name, _)| *distance <= typo_allowance(key, name))
         .min_by_key(|(distance, _, _)| *distance)
         .map(|(_, _, spec)| spec)
@@ -385,25 +385,6 @@ fn unknown_field_hint(key: &str, specs: &[FieldSpec]) -> String {
         ),
         None => format!("请删除或改正它。可用的字段：{}", names.join("，")),
     }
-}
-
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            current.push(
-                (previous[j] + cost)
-                    .min(previous[j + 1] + 1)
-                    .min(current[j] + 1),
-            );
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]

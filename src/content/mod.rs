@@ -9,7 +9,6 @@ pub mod gazetteer;
 mod messages;
 pub mod model;
 pub mod placeholders;
-pub mod source;
 mod validate;
 mod yaml_mistakes;
 

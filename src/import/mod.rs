@@ -29,7 +29,7 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 
 use crate::config::SiteConfig;
-use crate::content::source::DecodeProblem;
+use crate::encoding::DecodeProblem;
 pub use document::Skipped;
 pub use plan::{files_for, ImportOptions};
 pub use source::{Format, ReadError};
@@ -101,7 +101,7 @@ pub fn parse(text: &str) -> ImportedIssue {
 /// Reads one text file's bytes (UTF-8, GBK or UTF-16) as an issue. Pure,
 /// so it can be fuzzed.
 pub fn read_issue(bytes: &[u8]) -> Result<ImportedIssue, DecodeProblem> {
-    let decoded = crate::content::source::decode(bytes)?;
+    let decoded = crate::encoding::decode(bytes)?;
     Ok(parse(&decoded.text))
 }
 
@@ -118,7 +118,7 @@ pub fn read_file(path: &Path, masthead: &str) -> Result<(Format, ImportedIssue),
                     limit: source::MAX_TEXT_BYTES,
                 });
             }
-            let decoded = crate::content::source::decode(&bytes).map_err(ReadError::Text)?;
+            let decoded = crate::encoding::decode(&bytes).map_err(ReadError::Text)?;
             text::read(&decoded.text)
         }
         Format::Docx => docx::read(&bytes)?,

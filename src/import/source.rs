@@ -36,7 +36,7 @@ pub enum ReadError {
         limit: u64,
     },
     Unreadable(String),
-    Text(crate::content::source::DecodeProblem),
+    Text(crate::encoding::DecodeProblem),
     /// The extension promises a format the bytes are not.
     WrongContent {
         extension: String,

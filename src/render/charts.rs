@@ -3,18 +3,13 @@
 //! chart is one image (`role="img"`) to assistive technology, so it holds
 //! no links (axe `nested-interactive`): the table beside it has them.
 
+use crate::html::escape;
+
 pub struct Bar {
     pub label: String,
     pub value: usize,
     /// The page of what the bar counts, linked from the table.
     pub href: Option<String>,
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Horizontal bars, one row per label: suits long Chinese names.

@@ -300,7 +300,7 @@ fn overlay_templates(
             continue;
         }
         let display = display_path(root, entry.path());
-        match std::fs::read(entry.path()).map(|bytes| crate::content::source::decode(&bytes)) {
+        match std::fs::read(entry.path()).map(|bytes| crate::encoding::decode(&bytes)) {
             Ok(Ok(decoded)) => {
                 sources.insert(name, (decoded.text, display));
             }

@@ -191,7 +191,7 @@ pub(super) fn content_security_policy(authority: Option<&str>) -> String {
 }
 
 fn refused_host(shown: &str) -> Response {
-    let shown = super::escape_html(shown);
+    let shown = crate::html::escape(shown);
     let page = format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>拒绝访问</title></head><body><h1>拒绝访问</h1><p>这是 jianbao 的本机预览服务器，只接受用 localhost、127.0.0.1 或本机 IP 地址打开的网址，不接受网址中的主机名“{shown}”（这样可以防止其他网站借用这个名称读取预览的档案）。</p><p>如果确实要用这个名称访问，请在启动时加上 <code>--allow-host 名称</code>。</p></body></html>"
     );
