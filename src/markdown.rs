@@ -73,7 +73,7 @@ pub fn render(markdown: &str, scope: &str) -> Rendered {
         Footnotes::new(scope).arrange(events).into_iter(),
     );
     Rendered {
-        html: sanitizer().clean(&raw_html).to_string(),
+        html: without_rel_on_placeholders(&sanitizer().clean(&raw_html).to_string()),
         plain: plain.trim_end().to_string(),
     }
 }
@@ -304,9 +304,61 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// ammonia puts `rel` on every `<a>`, also on one left without `href`
+/// (a `javascript:` link it disarmed), and `rel` there is invalid HTML:
+/// such placeholders lose it. Attribute values are always double-quoted
+/// in ammonia's output; the scan follows quotes all the same.
+fn without_rel_on_placeholders(html: &str) -> String {
+    const REL: &str = " rel=\"noopener noreferrer\"";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<a ") {
+        out.push_str(&rest[..start]);
+        let tag = &rest[start..];
+        let mut quoted = false;
+        let end = tag
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '>' && !quoted
+            })
+            .map_or(tag.len(), |(i, _)| i + 1);
+        let (open, after) = tag.split_at(end);
+        if open.contains(" href=\"") {
+            out.push_str(open);
+        } else {
+            out.push_str(&open.replacen(REL, "", 1));
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_disarmed_link_keeps_no_rel() {
+        let out = render(
+            "<a href=\"javascript:alert(1)\" title=\"a>b\">甲</a> 和 <a href=\"https://example.org/\">乙</a>",
+            "r",
+        );
+        assert!(
+            out.html.contains("<a title=\"a&gt;b\">甲</a>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html
+                .contains("<a href=\"https://example.org/\" rel=\"noopener noreferrer\">乙</a>"),
+            "{}",
+            out.html
+        );
+    }
 
     #[test]
     fn section_paragraphs_get_a_run_in_lead() {

@@ -305,6 +305,23 @@ fn template_with_a_syntax_error() {
     }
 }
 
+/// Tera's English stays out of the message: the usual mistakes are said
+/// in Chinese, with the line.
+#[test]
+fn template_messages_are_in_chinese() {
+    let (build, check) = rejected(
+        "template-unknown-filter",
+        1,
+        &["templates/issue.html:5: 错误：模板语法有误：没有名为 upcase 的过滤器"],
+    );
+    let (syntax, _) = rejected("template-syntax", 1, &["还没有结束"]);
+    for run in [&build, &check, &syntax] {
+        for english in ["Found", "expected", "Unknown", "error:", "-->"] {
+            assert!(!run.stderr.contains(english), "{english}: {}", run.stderr);
+        }
+    }
+}
+
 #[test]
 fn theme_that_does_not_exist() {
     let (build, _) = rejected(

@@ -7,6 +7,7 @@ pub mod links;
 mod related;
 mod relative;
 mod taxonomy;
+mod template_errors;
 pub mod templates;
 pub mod views;
 
@@ -505,12 +506,13 @@ impl<'a> Renderer<'a> {
             .get(template)
             .cloned()
             .unwrap_or_else(|| template.to_string());
-        let (line, message) = match err.kind() {
-            tera::ErrorKind::RenderingError(report) => {
-                (Some(report.span().start_line), report.message().to_string())
-            }
-            _ => (None, templates::first_line(err)),
-        };
+        let explained = template_errors::explain_error(err);
+        let line = explained.first().and_then(|e| e.line);
+        let message = explained
+            .into_iter()
+            .map(|e| e.message)
+            .collect::<Vec<_>>()
+            .join("；");
         Diagnostic::error(origin, line, format!("模板渲染失败：{message}"))
             .hint("模板中用到的变量须存在；可用 {% if x %} 判断可选的值。可用的变量见 README")
     }

@@ -213,26 +213,43 @@ impl Theme {
                 Ok(()) => return Err(problems),
                 Err(err) => err,
             };
-            let broken = match err.kind() {
-                tera::ErrorKind::SyntaxError(report) => Some(report.filename().to_string()),
-                _ => None,
-            };
-            match broken.filter(|name| sources.contains_key(name)) {
-                Some(name) => {
-                    let (text, origin) = sources.remove(&name).expect("checked above");
-                    problems.push(template_error(&origin, &text, &err));
+            let mut taken_out = false;
+            let mut unplaced = Vec::new();
+            for explained in super::template_errors::explain_error(&err) {
+                let origin = explained
+                    .template
+                    .as_ref()
+                    .and_then(|name| sources.get(name))
+                    .map(|(_, origin)| origin.clone());
+                match origin {
+                    Some(origin) => {
+                        problems.push(
+                            Diagnostic::error(
+                                origin,
+                                explained.line,
+                                format!("模板语法有误：{}", explained.message),
+                            )
+                            .hint("请检查 {{ }} 与 {% %} 是否成对、标签名是否拼写正确；模板语法见 Tera 2 文档"),
+                        );
+                        if let Some(name) = &explained.template {
+                            taken_out |= sources.remove(name).is_some();
+                        }
+                    }
+                    None => unplaced.push(explained.message),
                 }
-                None => {
+            }
+            if !taken_out {
+                for message in unplaced {
                     problems.push(
                         Diagnostic::error(
                             "templates",
                             None,
-                            format!("模板之间的引用有误：{}", first_line(&err)),
+                            format!("模板之间的引用有误：{message}"),
                         )
                         .hint("请检查 extends / include 引用的模板名是否存在"),
                     );
-                    return Err(problems);
                 }
+                return Err(problems);
             }
         };
         let fingerprints = fingerprints(&static_files);
@@ -336,29 +353,6 @@ fn overlay_static(dir: &Path, static_files: &mut BTreeMap<String, Origin>) {
             }
         }
     }
-}
-
-fn template_error(origin: &str, text: &str, err: &tera::Error) -> Diagnostic {
-    let (line, message) = match err.kind() {
-        tera::ErrorKind::SyntaxError(report) => {
-            let _ = text;
-            (Some(report.span().start_line), report.message().to_string())
-        }
-        _ => (None, first_line(err)),
-    };
-    Diagnostic::error(origin.to_string(), line, format!("模板语法有误：{message}"))
-        .hint("请检查 {{ }} 与 {% %} 是否成对、标签名是否拼写正确；模板语法见 Tera 2 文档")
-}
-
-pub fn first_line(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push('：');
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text.lines().take(6).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
