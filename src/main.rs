@@ -463,13 +463,13 @@ fn print_diagnostics(diagnostics: &Diagnostics) {
     }
 }
 
-fn progress_reporter() -> Box<dyn Fn(&str)> {
+fn progress_reporter() -> Box<dyn Fn(site::Stage)> {
     if std::io::stderr().is_terminal() {
         let spinner = indicatif::ProgressBar::new_spinner();
         spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-        Box::new(move |stage: &str| spinner.set_message(format!("{stage}……")))
+        Box::new(move |stage: site::Stage| spinner.set_message(format!("{}……", stage.label())))
     } else {
-        Box::new(|_: &str| {})
+        Box::new(|_: site::Stage| {})
     }
 }
 
@@ -504,7 +504,7 @@ fn check(root: PathBuf, drafts: bool, strict: bool) -> anyhow::Result<ExitCode> 
     // check renders too, in memory only; with broken content it still
     // checks the templates' syntax.
     match &archive {
-        Some(archive) => match site::render(&root, archive, None, false, &|_| Ok(())) {
+        Some(archive) => match site::check_render(&root, archive) {
             Ok(_) => {}
             Err(err) => match err.downcast::<ContentErrors>() {
                 Ok(ContentErrors(problems)) => diagnostics.extend(problems),
@@ -702,10 +702,9 @@ fn serve(
     let index = jianbao::serve::Searchable::load(&out)?;
     let state =
         std::sync::Arc::new(jianbao::serve::ServerState::new(out.clone(), index).allowing(hosts));
-    if first_error.is_some() {
-        *state.error.write().expect("error lock") = first_error;
-    }
-    jianbao::live::watch(state.clone(), live_site)?;
+    let server = jianbao::serve::PreviewHandle::new(state.clone());
+    server.show_errors(first_error);
+    jianbao::live::watch(server, live_site)?;
     jianbao::serve::run(state, address, |bound| {
         println!("网站已就绪：http://{bound}/ （检索接口：http://{bound}/api/search?q=…；按 Ctrl+C 停止）");
         if let Some(warning) = exposed {
@@ -748,7 +747,7 @@ fn pdf(args: PdfArgs) -> anyhow::Result<ExitCode> {
             jobs.push(jianbao::pdf::Job {
                 label: format!("{year}年第{number}期"),
                 html,
-                pdf: folder.join(jianbao::pdf::file_name(year, number)),
+                pdf: folder.join(jianbao::render::links::pdf_file_name(year, number)),
             });
         } else {
             missing.push(format!("{year}/{number:02}"));

@@ -307,7 +307,7 @@ pub enum Ejected {
 /// `<root>/templates/` (static files such as `style.css` into `static/`)
 /// for editing; all the templates when no name is given. Never overwrites.
 pub fn eject_theme(root: &Path, names: &[String]) -> Result<Vec<Ejected>> {
-    use crate::render::templates::{builtin_static, builtin_templates};
+    use crate::theme::{builtin_static, builtin_templates};
     let templates = builtin_templates();
     let statics = builtin_static();
     let wanted: Vec<String> = if names.is_empty() {

@@ -38,9 +38,10 @@ const MAX_LIMIT: usize = 100;
 
 pub struct ServerState {
     pub out: PathBuf,
-    pub index: RwLock<Arc<Searchable>>,
+    /// Replaced only through a `PreviewHandle`.
+    index: RwLock<Arc<Searchable>>,
     /// The errors of the last failed rebuild, shown over every page.
-    pub error: RwLock<Option<String>>,
+    error: RwLock<Option<String>>,
     /// Tells open tabs to reload: `*` for all, or the addresses of the
     /// pages that changed, one per line.
     pub reload: tokio::sync::broadcast::Sender<Arc<str>>,
@@ -75,13 +76,13 @@ impl ServerState {
     }
 
     /// Every open tab reloads (a full build, the overlay coming or going).
-    pub fn notify_reload(&self) {
+    fn notify_reload(&self) {
         self.reload.send(Arc::from("*")).ok();
     }
 
     /// Tabs showing one of these output files reload; others stay as they
     /// are (an edit to one report touches a handful of pages).
-    pub fn notify_changed(&self, paths: &[String]) {
+    fn notify_changed(&self, paths: &[String]) {
         if paths.is_empty() {
             return;
         }
@@ -90,6 +91,56 @@ impl ServerState {
             .map(|p| format!("/{}", p.strip_suffix("index.html").unwrap_or(p)))
             .collect();
         self.reload.send(Arc::from(addresses.join("\n"))).ok();
+    }
+}
+
+/// What the live preview may do to a running server, and all it may: show
+/// or lift the error overlay, swap in a new search index, tell open tabs
+/// to reload. The preview is given one; it never reaches into the
+/// server's state itself.
+#[derive(Clone)]
+pub struct PreviewHandle {
+    state: Arc<ServerState>,
+}
+
+impl PreviewHandle {
+    pub fn new(state: Arc<ServerState>) -> PreviewHandle {
+        PreviewHandle { state }
+    }
+
+    /// Shows `errors` over every page (a failed rebuild), or nothing.
+    pub fn show_errors(&self, errors: Option<String>) {
+        *self.state.error.write().expect("error lock") = errors;
+    }
+
+    /// Lifts the error overlay; whether there was one.
+    pub fn lift_errors(&self) -> bool {
+        self.state
+            .error
+            .write()
+            .expect("error lock")
+            .take()
+            .is_some()
+    }
+
+    /// The search index requests are answered from.
+    pub fn search_index(&self) -> Arc<Searchable> {
+        self.state.index.read().expect("index lock").clone()
+    }
+
+    /// Answers searches from `index` from now on.
+    pub fn replace_search_index(&self, index: Searchable) {
+        *self.state.index.write().expect("index lock") = Arc::new(index);
+    }
+
+    /// Every open tab reloads.
+    pub fn reload_all(&self) {
+        self.state.notify_reload();
+    }
+
+    /// Tabs showing one of these output files reload.
+    pub fn pages_changed(&self, paths: &[String]) {
+        self.state.notify_changed(paths);
     }
 }
 

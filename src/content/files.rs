@@ -107,15 +107,16 @@ pub(super) fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Found {
         );
         let issue_folder = issue_folder_of(&parts);
         if !is_markdown {
-            let target = match issue_folder {
-                Some((year, number)) => format!("{year}/{number:02}/{}", parts[2..].join("/")),
+            let name = match issue_folder {
+                Some(_) => parts[2..].join("/"),
                 None => relative.clone(),
             };
             found.assets.push(Asset {
                 source: path,
                 display,
                 draft: parts[0] == DRAFTS_DIR,
-                target,
+                issue: issue_folder,
+                name,
             });
             continue;
         }

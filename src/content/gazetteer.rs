@@ -22,7 +22,11 @@ pub struct Division {
 }
 
 /// Where a report's county resolved to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The prefecture that counties the gazetteer does not know are listed
+/// under.
+pub const UNKNOWN_PREFECTURE: &str = "未识别";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Place {
     /// The official division code, or `None` when the name is unknown.
     pub code: Option<String>,
@@ -33,6 +37,16 @@ pub struct Place {
 }
 
 impl Place {
+    /// The prefecture's name, or `UNKNOWN_PREFECTURE`.
+    pub fn prefecture_name(&self) -> &str {
+        self.prefecture.as_deref().unwrap_or(UNKNOWN_PREFECTURE)
+    }
+
+    /// A report about the prefecture as a whole (市本级), not one county.
+    pub fn is_prefecture_itself(&self) -> bool {
+        self.prefecture.as_deref() == Some(self.name.as_str())
+    }
+
     /// 安阳市北关区; a prefecture alone is its own name.
     pub fn full_name(&self) -> String {
         match &self.prefecture {

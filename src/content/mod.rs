@@ -247,7 +247,7 @@ struct IssueFile {
     number: u32,
     display: String,
     date: NaiveDate,
-    album: Option<String>,
+    series_line: Option<String>,
     total: Option<u32>,
     copies: Option<u32>,
     publisher: Option<String>,
@@ -414,7 +414,7 @@ fn parse_issue(
             date
         }
     };
-    let album = take(errors, fields.text(&fields::ALBUM));
+    let series_line = take(errors, fields.text(&fields::ALBUM));
     let total = take(errors, fields.get::<u32>(&fields::TOTAL, "正整数"));
     let copies = take(
         errors,
@@ -441,7 +441,7 @@ fn parse_issue(
             number,
             display: file.display.clone(),
             date,
-            album,
+            series_line,
             total,
             copies,
             publisher,
@@ -629,7 +629,7 @@ fn assemble(
                 number: file.number,
                 source: file.display,
                 date: file.date,
-                album: file.album,
+                series_line: file.series_line,
                 total: file.total,
                 copies: file.copies,
                 publisher: file.publisher.unwrap_or_else(|| config.publisher.clone()),

@@ -17,7 +17,7 @@ pub struct Archive {
     pub assets: Vec<Asset>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Distribution {
     /// 送
     pub to: Vec<String>,
@@ -41,15 +41,16 @@ impl Distribution {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Issue {
     pub year: i32,
     pub number: u32,
     /// Path of `_issue.md` relative to the site root.
     pub source: String,
     pub date: NaiveDate,
-    /// The series line (专辑).
-    pub album: Option<String>,
+    /// The series line (专辑), as the issue prints it:
+    /// “…主题活动专辑（二十一）”. The front matter calls it `album`.
+    pub series_line: Option<String>,
     /// 总第 N 期
     pub total: Option<u32>,
     /// 共印 N 份
@@ -65,10 +66,31 @@ pub struct Issue {
 }
 
 impl Issue {
-    /// The URL path of the issue, relative to the site's base: `2024/27/`.
-    pub fn path(&self) -> String {
-        format!("{}/{:02}/", self.year, self.number)
+    /// The series the issue belongs to: its series line without the
+    /// trailing number.
+    pub fn series(&self) -> Option<String> {
+        self.series_line.as_deref().map(series_name)
     }
+}
+
+/// The series a series line belongs to: the line without its trailing
+/// number, “…主题活动专辑（二十一）” → “…主题活动专辑”.
+pub fn series_name(line: &str) -> String {
+    let trimmed = line.trim();
+    if let Some(open) = trimmed.rfind(['（', '(']) {
+        let inner = &trimmed[open..];
+        let numeral = inner
+            .trim_start_matches(['（', '('])
+            .trim_end_matches(['）', ')']);
+        let is_number = !numeral.is_empty()
+            && numeral
+                .chars()
+                .all(|c| "一二三四五六七八九十百零〇0123456789".contains(c));
+        if is_number && (inner.ends_with('）') || inner.ends_with(')')) {
+            return trimmed[..open].trim().to_string();
+        }
+    }
+    trimmed.to_string()
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +132,24 @@ pub struct Asset {
     pub display: String,
     /// Kept beside drafts: published only with `--drafts`.
     pub draft: bool,
-    /// Output path relative to the output root, `/`-separated.
-    pub target: String,
+    /// The issue whose folder holds it (year, number), if any.
+    pub issue: Option<(i32, u32)>,
+    /// Its path inside that folder, or inside `content/` when it is in
+    /// no issue's folder; `/`-separated.
+    pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_series_is_its_line_without_the_number() {
+        assert_eq!(
+            series_name("“为人民履职”主题活动专辑（二十一）"),
+            "“为人民履职”主题活动专辑"
+        );
+        assert_eq!(series_name("专辑(7)"), "专辑");
+        assert_eq!(series_name("乡村振兴专辑"), "乡村振兴专辑");
+    }
 }

@@ -87,16 +87,13 @@ fn check_numbering_gaps(archive: &Archive, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// Two reports whose URLs differ only by letter case, or by `.md` versus
-/// `.markdown`, would overwrite each other on many hosts.
+/// Two reports of one issue (or two drafts) whose names differ only by
+/// letter case, or by `.md` versus `.markdown`, would get one address and
+/// overwrite each other on many hosts.
 fn check_unique_urls(archive: &Archive, diagnostics: &mut Diagnostics) {
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut seen: HashMap<(Option<usize>, String), &str> = HashMap::new();
     for report in &archive.reports {
-        let folder = match report.issue {
-            Some(issue) => archive.issues[issue].path(),
-            None => "drafts/".to_string(),
-        };
-        let key = format!("{folder}{}", report.slug.to_lowercase());
+        let key = (report.issue, report.slug.to_lowercase());
         if let Some(other) = seen.insert(key, &report.source) {
             diagnostics.push(
                 Diagnostic::error(

@@ -15,10 +15,10 @@ use anyhow::{Context, Result};
 use crate::content::{self, Archive, LoadOptions, Reloaded};
 use crate::diagnostics::{display_path, ContentErrors, Diagnostics};
 use crate::output;
-use crate::render::dependents::{related_around, Shape};
+use crate::render::dependents::{self, PageRecords};
 use crate::render::{Job, OutputFile, Renderer};
-use crate::serve::{Searchable, ServerState};
-use crate::site::{self, BuildOptions};
+use crate::serve::{PreviewHandle, Searchable};
+use crate::site::{self, BuildOptions, PreviewBuild, Stage};
 
 /// What a set of changed paths asks for.
 #[derive(Debug, PartialEq)]
@@ -41,17 +41,21 @@ pub struct LiveSite {
     /// Shared with the search worker, which indexes a snapshot while the
     /// next edit is applied (copy on write).
     archive: Option<Arc<Archive>>,
-    shape: Option<Shape>,
+    /// What each page of the output read when it was last rendered.
+    records: Option<PageRecords>,
     search: Option<SearchWorker>,
     /// The report file whose error the overlay shows, when the last rebuild
     /// failed on that file alone; after any other failure the next change
     /// gets a full build.
-    failed: Option<Failure>,
+    failed: Option<BrokenBy>,
 }
 
+/// What the last failed rebuild failed on.
 #[derive(Debug, Clone, PartialEq)]
-enum Failure {
+enum BrokenBy {
+    /// This report's file alone: mending it is an incremental rebuild.
     Report(PathBuf),
+    /// Anything else: the next change gets a full build.
     Site,
 }
 
@@ -65,7 +69,7 @@ impl LiveSite {
             options,
             root,
             archive: None,
-            shape: None,
+            records: None,
             search: None,
             failed: None,
         }
@@ -80,7 +84,7 @@ impl LiveSite {
         let Some(archive) = &self.archive else {
             return Plan::Full("尚无成功的构建".into());
         };
-        if self.failed == Some(Failure::Site) {
+        if self.failed == Some(BrokenBy::Site) {
             return Plan::Full("上一次构建失败".into());
         }
         let mut reports = Vec::new();
@@ -117,7 +121,7 @@ impl LiveSite {
                 }
             }
         }
-        if let Some(Failure::Report(broken)) = &self.failed {
+        if let Some(BrokenBy::Report(broken)) = &self.failed {
             if !reports.contains(broken) {
                 return Plan::Full("上一次构建失败".into());
             }
@@ -138,22 +142,21 @@ impl LiveSite {
 
     /// The build `serve` starts with, before the server has any state.
     pub fn first_build(&mut self) -> Result<site::BuildSummary> {
-        let result = site::build_keeping(&self.options, &|_| {});
-        let (summary, archive) = self.settle(result)?;
-        self.remember(archive)?;
-        Ok(summary)
+        let result = site::build_for_preview(&self.options, &|_| {});
+        let built = self.note_outcome(result)?;
+        self.keep_build(built)
     }
 
     /// The first build, or any full one: read everything, write the site
     /// anew and swap it in.
-    pub fn full_build(&mut self, state: &ServerState) -> Result<String> {
+    pub fn full_build(&mut self, server: &PreviewHandle) -> Result<String> {
         let started = Instant::now();
         let gate = self.search_gate();
         let _quiet = gate.as_ref().map(pause);
-        let result = site::build_keeping(&self.options, &|stage| lift_overlay(state, stage));
-        let (summary, archive) = self.settle(result)?;
-        self.remember(archive)?;
-        self.reload_search(state)?;
+        let result = site::build_for_preview(&self.options, &|stage| lift_overlay(server, stage));
+        let built = self.note_outcome(result)?;
+        let summary = self.keep_build(built)?;
+        self.reload_search(server)?;
         Ok(format!(
             "{}；检索索引已载入（共 {:.2} 秒）",
             summary.line(),
@@ -163,17 +166,17 @@ impl LiveSite {
 
     /// Templates or static files changed: render every page again from the
     /// archive in memory.
-    pub fn render_again(&mut self, state: &ServerState) -> Result<String> {
+    pub fn render_again(&mut self, server: &PreviewHandle) -> Result<String> {
         let archive = self.archive.clone().context("尚无成功的构建")?;
         let gate = self.search_gate();
         let _quiet = gate.as_ref().map(pause);
         let result = site::write_site(&self.options, &archive, Diagnostics::default(), &|stage| {
-            lift_overlay(state, stage)
+            lift_overlay(server, stage)
         });
-        // The shape (term pages, site header) depends on the content only:
-        // what was remembered still holds.
-        let summary = self.settle(result)?;
-        self.reload_search(state)?;
+        // What pages read is the model's, whatever the templates make of
+        // it: the records still hold.
+        let (summary, _) = self.note_outcome(result)?;
+        self.reload_search(server)?;
         Ok(format!(
             "重新渲染全部页面（模板或样式已修改，内容未重新读取）：{} 个页面，用时 {:.2} 秒",
             summary.pages,
@@ -259,51 +262,50 @@ impl LiveSite {
             Reloaded::Report(report, _warnings) => *report,
             Reloaded::NeedsFullLoad => return Ok(None),
             Reloaded::Failed(diagnostics) => {
-                self.failed = Some(Failure::Report(path.to_path_buf()));
+                self.failed = Some(BrokenBy::Report(path.to_path_buf()));
                 return Err(ContentErrors(diagnostics).into());
             }
         };
         let archive = Arc::make_mut(self.archive.as_mut().context("尚无成功的构建")?);
-        let keywords_changed = report.keywords != archive.reports[index].keywords;
-        let related_before =
-            keywords_changed.then(|| related_around(archive, index, &report.keywords));
-        let before = std::mem::replace(&mut archive.reports[index], report);
+        let theme = site::load_theme(&self.options.root, archive)?;
+        let links = site::links_for(archive, self.options.base_path.as_deref());
+        // What the report's pages and its neighbours' showed before.
+        let before = dependents::report_inputs(
+            &Renderer::new(archive, &theme, &links),
+            index,
+            &report.keywords,
+        );
+        let replaced = std::mem::replace(&mut archive.reports[index], report);
         let mut problems = Diagnostics::default();
         content::check_archive(archive, &mut problems);
         if problems.has_errors() {
-            archive.reports[index] = before;
-            self.failed = Some(Failure::Report(path.to_path_buf()));
+            archive.reports[index] = replaced;
+            self.failed = Some(BrokenBy::Report(path.to_path_buf()));
             return Err(ContentErrors(problems).into());
         }
         // The archive now holds the edit. Should rendering or writing fail
         // from here, the pages lag behind it and only a full build brings
         // them level, whatever failed before.
-        self.failed = Some(Failure::Site);
+        self.failed = Some(BrokenBy::Site);
         let archive = self.archive.as_ref().expect("present above");
-        let theme = site::load_theme(&self.options.root, archive)?;
-        let links = site::links_for(archive, self.options.base_path.as_deref());
         let renderer = Renderer::new(archive, &theme, &links);
-        // Related lists change with keywords; they show links.
-        let related_after = (keywords_changed || renderer.link_changed(index, &before))
-            .then(|| related_around(archive, index, &before.keywords));
-        let related_before = related_before.or_else(|| related_after.clone());
-        let related = related_before.as_ref().zip(related_after.as_ref());
-        let shape = self.shape.as_ref().context("尚无成功的构建")?;
-        let Some(jobs) = renderer.pages_touched_by(index, &before, shape, related) else {
+        let records = self.records.as_mut().context("尚无成功的构建")?;
+        let Some(jobs) = records.touched_by(&renderer, &before) else {
             return Ok(None);
         };
         // The pages the editor is looking at first, then the lists.
         let (first, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
-            matches!(job, Job::Report(r) if *r == index)
+            matches!(*job, Job::Report(r) if r == index)
                 || matches!(job, Job::Issue(_) | Job::Print(_))
         });
         let mut written = Vec::new();
         for wave in [first, rest] {
             let rendered: Mutex<Vec<OutputFile>> = Mutex::new(Vec::with_capacity(wave.len()));
-            renderer.render_jobs(&wave, &|file| {
+            let reads = renderer.render_jobs(&wave, &|file| {
                 rendered.lock().expect("render lock").push(file);
                 Ok(())
             })?;
+            records.update(&renderer, reads);
             let files = rendered.into_inner().expect("render lock");
             (hooks.before_write)();
             let changed = output::update_in_place(&self.options.out, &files)?;
@@ -316,7 +318,7 @@ impl LiveSite {
     /// Hands the archive as it now stands to the search worker; without
     /// one, brings the index up to date at once. Returns a line for the
     /// terminal when done at once.
-    pub fn update_search(&self, state: &ServerState) -> Result<Option<String>> {
+    pub fn update_search(&self, server: &PreviewHandle) -> Result<Option<String>> {
         let archive = self.archive.clone().context("尚无成功的构建")?;
         match &self.search {
             Some(worker) => {
@@ -324,13 +326,13 @@ impl LiveSite {
                 worker.sender.send((generation, archive)).ok();
                 Ok(None)
             }
-            None => update_search(&self.options, &archive, state).map(Some),
+            None => update_search(&self.options, &archive, server).map(Some),
         }
     }
 
     /// Indexes in the background from now on: the page of an edit is served
     /// without waiting for the search index.
-    pub fn start_search_worker(&mut self, state: Arc<ServerState>) {
+    pub fn start_search_worker(&mut self, server: PreviewHandle) {
         let (sender, receiver) = std::sync::mpsc::channel::<(u64, Arc<Archive>)>();
         let worker = SearchWorker {
             sender,
@@ -351,7 +353,7 @@ impl LiveSite {
                 if job.0 != generation.load(Ordering::SeqCst) {
                     continue;
                 }
-                match update_search(&options, &job.1, &state) {
+                match update_search(&options, &job.1, &server) {
                     Ok(line) if line.is_empty() => {}
                     Ok(line) => println!("{line}"),
                     Err(err) => println!(
@@ -369,24 +371,33 @@ impl LiveSite {
         Some((worker.busy.clone(), worker.generation.clone()))
     }
 
-    fn reload_search(&self, state: &ServerState) -> Result<()> {
+    fn reload_search(&self, server: &PreviewHandle) -> Result<()> {
         let index = Searchable::load(&self.options.out).context("检索索引无法读取")?;
-        *state.index.write().expect("index lock") = Arc::new(index);
+        server.replace_search_index(index);
         Ok(())
     }
 
     /// Records a failure as the whole site's, or passes a success on.
-    fn settle<T>(&mut self, result: Result<T>) -> Result<T> {
-        self.failed = result.is_err().then_some(Failure::Site);
+    fn note_outcome<T>(&mut self, result: Result<T>) -> Result<T> {
+        self.failed = result.is_err().then_some(BrokenBy::Site);
         result
     }
 
-    fn remember(&mut self, archive: Archive) -> Result<()> {
+    /// Keeps what incremental rebuilds start from: the archive, and what
+    /// each page read.
+    fn keep_build(&mut self, built: PreviewBuild) -> Result<site::BuildSummary> {
+        let PreviewBuild {
+            summary,
+            archive,
+            rendered,
+        } = built;
         let theme = site::load_theme(&self.options.root, &archive)?;
         let links = site::links_for(&archive, self.options.base_path.as_deref());
-        self.shape = Some(Renderer::new(&archive, &theme, &links).shape());
+        let renderer = Renderer::new(&archive, &theme, &links);
+        self.records = Some(PageRecords::of(&renderer, rendered));
+        drop(renderer);
         self.archive = Some(Arc::new(archive));
-        Ok(())
+        Ok(summary)
     }
 }
 
@@ -409,14 +420,18 @@ struct SearchWorker {
 /// The static search index and the server's matcher, brought up to date
 /// with `archive`: only index files whose bytes changed are written, and
 /// only changed documents are indexed again.
-fn update_search(options: &BuildOptions, archive: &Archive, state: &ServerState) -> Result<String> {
+fn update_search(
+    options: &BuildOptions,
+    archive: &Archive,
+    server: &PreviewHandle,
+) -> Result<String> {
     if !options.search_index {
         return Ok(String::new());
     }
     let started = Instant::now();
     let links = site::links_for(archive, options.base_path.as_deref());
     let data = crate::search::indexer::build(archive, &links);
-    let current = state.index.read().expect("index lock").clone();
+    let current = server.search_index();
     if data.texts.len() != current.data.texts.len() {
         anyhow::bail!("检索索引的文档数变了，需要完整重建");
     }
@@ -437,7 +452,7 @@ fn update_search(options: &BuildOptions, archive: &Archive, state: &ServerState)
         .transpose()?;
     let documents = changed.len();
     let searchable = Searchable::from_parts(data, exact, current.build.clone());
-    *state.index.write().expect("index lock") = Arc::new(searchable);
+    server.replace_search_index(searchable);
     Ok(format!(
         "检索索引已更新：{documents} 篇报告重新索引，改写 {} 个索引文件，用时 {:.2} 秒",
         written.len(),
@@ -448,9 +463,9 @@ fn update_search(options: &BuildOptions, archive: &Archive, state: &ServerState)
 /// A build about to swap in its output has succeeded: the overlay goes
 /// now, so that no request sees the new pages still under it. Should the
 /// swap itself fail, the overlay comes back with that error.
-fn lift_overlay(state: &ServerState, stage: &str) {
-    if stage == site::SWAP_STAGE {
-        state.error.write().expect("error lock").take();
+fn lift_overlay(server: &PreviewHandle, stage: Stage) {
+    if stage == Stage::Swap {
+        server.lift_errors();
     }
 }
 

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -17,7 +16,7 @@ mod incremental;
 pub use incremental::{LiveSite, Plan, Update, WriteHooks};
 
 use crate::diagnostics::ContentErrors;
-use crate::serve::ServerState;
+use crate::serve::PreviewHandle;
 
 /// The changed files, as the terminal lists them.
 fn describe(root: &Path, paths: &[PathBuf]) -> String {
@@ -76,7 +75,7 @@ pub fn error_text(err: &anyhow::Error) -> String {
 /// swaps in what the server answers from; on failure records the errors
 /// for the overlay. Returns the lines for the terminal, none when the
 /// change did not concern the site.
-pub fn rebuild(state: &ServerState, site: &mut LiveSite, paths: &[PathBuf]) -> Vec<String> {
+fn rebuild(server: &PreviewHandle, site: &mut LiveSite, paths: &[PathBuf]) -> Vec<String> {
     let plan = site.plan(paths);
     let outcome = match plan {
         Plan::Nothing => return Vec::new(),
@@ -84,23 +83,23 @@ pub fn rebuild(state: &ServerState, site: &mut LiveSite, paths: &[PathBuf]) -> V
             let lifted = AtomicBool::new(false);
             let hooks = WriteHooks {
                 before_write: &|| {
-                    if state.error.write().expect("error lock").take().is_some() {
+                    if server.lift_errors() {
                         lifted.store(true, Ordering::SeqCst);
                     }
                 },
                 // Lifting the overlay changes every page: all tabs reload.
                 on_written: &|written| {
                     if lifted.swap(false, Ordering::SeqCst) {
-                        state.notify_reload();
+                        server.reload_all();
                     } else {
-                        state.notify_changed(written);
+                        server.pages_changed(written);
                     }
                 },
             };
             match site.update_reports(&reports, &hooks) {
                 Ok(Some(update)) => {
                     let mut lines = vec![update.line()];
-                    match site.update_search(state) {
+                    match site.update_search(server) {
                         Ok(Some(line)) if !line.is_empty() => lines.push(line),
                         Ok(_) => {}
                         Err(err) => {
@@ -108,14 +107,14 @@ pub fn rebuild(state: &ServerState, site: &mut LiveSite, paths: &[PathBuf]) -> V
                                 "检索索引未能增量更新（{}）",
                                 crate::diagnostics::error_chain(&err)
                             ));
-                            lines.extend(full(state, site, "检索索引需要重建"));
+                            lines.extend(rebuild_fully(server, site, "检索索引需要重建"));
                         }
                     }
                     return lines;
                 }
                 Ok(None) => {
-                    return full(
-                        state,
+                    return rebuild_fully(
+                        server,
                         site,
                         "修改涉及报告的期号、顺序或分送范围，或增删了页面",
                     )
@@ -123,42 +122,45 @@ pub fn rebuild(state: &ServerState, site: &mut LiveSite, paths: &[PathBuf]) -> V
                 Err(err) => Err(err),
             }
         }
-        Plan::Render => site.render_again(state),
-        Plan::Full(reason) => return full(state, site, &reason),
+        Plan::Render => site.render_again(server),
+        Plan::Full(reason) => return rebuild_fully(server, site, &reason),
     };
-    finish(state, outcome)
+    show_outcome(server, outcome)
 }
 
-fn full(state: &ServerState, site: &mut LiveSite, reason: &str) -> Vec<String> {
+fn rebuild_fully(server: &PreviewHandle, site: &mut LiveSite, reason: &str) -> Vec<String> {
     let mut lines = vec![format!("完整重建（{reason}）")];
-    lines.extend(finish(
-        state,
-        site.full_build(state)
+    lines.extend(show_outcome(
+        server,
+        site.full_build(server)
             .map(|line| format!("已重新构建（全部）：{line}")),
     ));
     lines
 }
 
-fn finish(state: &ServerState, outcome: anyhow::Result<String>) -> Vec<String> {
+/// Lifts the overlay after a rebuild, or shows the rebuild's errors in
+/// it; every tab reloads. The line for the terminal.
+fn show_outcome(server: &PreviewHandle, outcome: anyhow::Result<String>) -> Vec<String> {
     let line = match outcome {
         // The new pages are already served: the overlay goes with them.
         Ok(line) => {
-            *state.error.write().expect("error lock") = None;
+            server.show_errors(None);
             line
         }
         Err(err) => {
             let text = error_text(&err);
-            *state.error.write().expect("error lock") = Some(text.clone());
+            server.show_errors(Some(text.clone()));
             format!("构建失败，继续提供上一次的网站：\n{text}")
         }
     };
-    state.notify_reload();
+    server.reload_all();
     vec![line]
 }
 
 /// Watches `root` and rebuilds on every change, until the process ends.
-pub fn watch(state: Arc<ServerState>, mut site: LiveSite) -> Result<()> {
-    site.start_search_worker(state.clone());
+/// `server` is the running server's handle: all the preview may do to it.
+pub fn watch(server: PreviewHandle, mut site: LiveSite) -> Result<()> {
+    site.start_search_worker(server.clone());
     let options = site.options().clone();
     let root = options
         .root
@@ -198,7 +200,7 @@ pub fn watch(state: Arc<ServerState>, mut site: LiveSite) -> Result<()> {
                 continue;
             }
             println!("检测到修改：{}", describe(&root, &paths));
-            for line in rebuild(&state, &mut site, &paths) {
+            for line in rebuild(&server, &mut site, &paths) {
                 println!("{line}");
             }
         }

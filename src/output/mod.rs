@@ -13,8 +13,8 @@ use std::sync::Mutex;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
-use crate::render::templates::Origin;
 use crate::render::{Contents, OutputFile};
+use crate::theme::Origin;
 
 mod lock;
 mod ownership;

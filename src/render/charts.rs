@@ -5,7 +5,7 @@
 
 use crate::html::escape;
 
-pub struct Bar {
+pub(crate) struct Bar {
     pub label: String,
     pub value: usize,
     /// The page of what the bar counts, linked from the table.
@@ -13,7 +13,7 @@ pub struct Bar {
 }
 
 /// Horizontal bars, one row per label: suits long Chinese names.
-pub fn horizontal(title: &str, bars: &[Bar]) -> String {
+pub(crate) fn horizontal(title: &str, bars: &[Bar]) -> String {
     let row = 26;
     let label_width = 110;
     let chart_width = 360;
@@ -50,7 +50,7 @@ pub fn horizontal(title: &str, bars: &[Bar]) -> String {
 }
 
 /// Vertical bars, one column per label: suits years.
-pub fn vertical(title: &str, bars: &[Bar]) -> String {
+pub(crate) fn vertical(title: &str, bars: &[Bar]) -> String {
     let column = 44;
     let chart_height = 160;
     let width = bars.len() * column + 20;

@@ -1,167 +1,112 @@
-//! Which pages show a report: what `serve` re-renders after an edit to one
-//! report, instead of the whole site.
+//! Which pages an edit touches, derived from what rendering read: every
+//! page's inputs were recorded as it was rendered (`reads`), so the pages
+//! to render again after an edit are those that read an input whose value
+//! the edit changed. `jianbao serve` renders only those.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-use super::{links, related, Job, Renderer};
-use crate::content::{Archive, Report};
+use super::reads::Input;
+use super::{related, Job, Rendered, Renderer};
 
-/// Report → the reports its page lists as related.
-pub type RelatedLists = HashMap<usize, Vec<usize>>;
-
-/// What must be known of the site as it was before an edit, to tell which
-/// pages the edit changes. Taken from the renderer of the previous build.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shape {
-    /// Every term page's path, in job order: an edit that adds or removes
-    /// one shifts the others, and only a full render is right then.
-    term_paths: Vec<String>,
-    /// What every page shows in its header and footer.
-    site: String,
+/// What the preview keeps of the pages it last wrote.
+pub(crate) struct PageRecords {
+    /// Every page's output path, in job order: an edit that changes which
+    /// pages there are (a term page added or gone) needs a full render.
+    paths: Vec<String>,
+    /// What each page read when it was last rendered.
+    reads: HashMap<Job, Vec<Input>>,
+    /// The site-wide inputs' fingerprints, as those pages saw them.
+    sitewide: Vec<(Input, u64)>,
 }
 
-impl Renderer<'_> {
-    pub fn shape(&self) -> Shape {
-        Shape {
-            term_paths: self
-                .taxonomies()
-                .pages
-                .iter()
-                .map(|p| p.path.clone())
-                .collect(),
-            site: serde_json::to_string(&self.site).unwrap_or_default(),
+impl PageRecords {
+    /// The records of a render of the whole site by `renderer`.
+    pub(crate) fn of(renderer: &Renderer, rendered: Rendered) -> PageRecords {
+        PageRecords {
+            paths: renderer.page_paths(),
+            reads: rendered.reads.into_iter().collect(),
+            sitewide: renderer.sitewide_fingerprints(),
         }
     }
 
-    /// Whether report `index` shows differently in lists (title, excerpt,
-    /// county...) than `before` did: then every list of it changes.
-    pub fn link_changed(&self, index: usize, before: &Report) -> bool {
-        self.views.make_report_link(before) != self.views.report_link_at(index)
+    /// Takes in the pages `renderer` rendered again.
+    pub(crate) fn update(&mut self, renderer: &Renderer, rendered: Rendered) {
+        self.reads.extend(rendered.reads);
+        self.sitewide = renderer.sitewide_fingerprints();
     }
 
-    /// The pages to render again after report `index` changed from `before`
-    /// to what the archive now holds. `related` holds, when the report's
-    /// keywords or its link changed, the related lists around it before and
-    /// after the edit (`related_around`). `None` when the edit changes
-    /// which pages exist or what every page shows: then only a full render
-    /// is right.
-    pub fn pages_touched_by(
-        &self,
-        index: usize,
-        before: &Report,
-        shape_before: &Shape,
-        related: Option<(&RelatedLists, &RelatedLists)>,
-    ) -> Option<Vec<Job>> {
-        let archive = self.archive;
-        let after = &archive.reports[index];
-        let terms_changed = before.place != after.place
-            || before.supplier != after.supplier
-            || before.keywords != after.keywords;
-        if terms_changed && self.shape() != *shape_before {
+    /// The pages to render again now that the archive is `after`'s:
+    /// those that read an input whose fingerprint differs from `before`
+    /// (the inputs `report_inputs` names, taken before the edit) or from
+    /// the site-wide ones recorded. `None` when the edit changes which
+    /// pages there are.
+    pub(crate) fn touched_by(&self, after: &Renderer, before: &[(Input, u64)]) -> Option<Vec<Job>> {
+        if after.page_paths() != self.paths {
             return None;
         }
-        // The report's own page, and the pages that carry its body.
-        let mut jobs: BTreeSet<Job> = BTreeSet::new();
-        jobs.insert(Job::Report(index));
-        if let Some(issue) = after.issue {
-            jobs.insert(Job::Issue(issue));
-            jobs.insert(Job::Print(issue));
-            jobs.insert(Job::Feed);
-            if issue + 1 == archive.issues.len() {
-                jobs.insert(Job::Home);
-            }
-        }
-        // The lists that link to it, when the link reads differently.
-        if terms_changed || self.link_changed(index, before) {
-            if let Some(issue) = after.issue {
-                jobs.insert(Job::AllIssues);
-                jobs.insert(Job::Year(archive.issues[issue].year));
-            } else {
-                jobs.insert(Job::Drafts);
-            }
-            let by_path: HashMap<&str, usize> = self
-                .taxonomies()
-                .pages
-                .iter()
-                .enumerate()
-                .map(|(i, page)| (page.path.as_str(), i))
-                .collect();
-            for path in term_paths(archive, before)
-                .into_iter()
-                .chain(term_paths(archive, after))
-            {
-                if let Some(&page) = by_path.get(path.as_str()) {
-                    jobs.insert(Job::Term(page));
-                }
-            }
-        }
-        // A report shows the titles of its related reports.
-        if let Some((related_before, related_after)) = related {
-            let neighbours: HashSet<usize> = related_before
-                .keys()
-                .chain(related_after.keys())
-                .copied()
-                .collect();
-            for other in neighbours {
-                let old = related_before.get(&other);
-                let new = related_after.get(&other);
-                let shows = |list: Option<&Vec<usize>>| list.is_some_and(|l| l.contains(&index));
-                if old != new || shows(old) || shows(new) {
-                    jobs.insert(Job::Report(other));
-                }
-            }
-        }
-        // The term indexes, the overview and the search filters count and
-        // name terms: only a change of terms touches them.
-        if terms_changed {
-            jobs.extend((0..self.taxonomies().indexes.len()).map(Job::TermIndex));
-            jobs.insert(Job::Stats);
-            jobs.insert(Job::Search);
-        }
-        Some(jobs.into_iter().collect())
+        let changed: HashSet<Input> = before
+            .iter()
+            .chain(&self.sitewide)
+            .filter(|(input, fingerprint)| after.fingerprint(*input) != *fingerprint)
+            .map(|(input, _)| *input)
+            .collect();
+        let mut jobs: Vec<Job> = self
+            .reads
+            .iter()
+            .filter(|(_, inputs)| inputs.iter().any(|input| changed.contains(input)))
+            .map(|(job, _)| *job)
+            .collect();
+        jobs.sort_unstable();
+        Some(jobs)
     }
 }
 
-/// The term pages that may list `report`, by path.
-fn term_paths(archive: &Archive, report: &Report) -> Vec<String> {
-    let mut paths = vec![
-        links::place_path(&report.place),
-        links::prefecture_path(links::prefecture_name(&report.place)),
-        links::supplier_path(&report.supplier),
+/// The inputs of single reports an edit to report `index` can change, with
+/// their fingerprints in `before` (the archive as it was): the report's
+/// own, and the related lists and keyword links of every report sharing a
+/// keyword it gains or loses (`keywords_after`), whose weight changes with
+/// it. Site-wide inputs are in the `PageRecords`.
+pub(crate) fn report_inputs(
+    before: &Renderer,
+    index: usize,
+    keywords_after: &[String],
+) -> Vec<(Input, u64)> {
+    let report = &before.archive.reports[index];
+    let mut inputs = vec![
+        Input::ReportLink(index),
+        Input::ReportBody(index),
+        Input::ReportKeywords(index),
+        Input::Related(index),
     ];
-    if let Some(album) = report
-        .issue
-        .and_then(|i| archive.issues.get(i))
-        .and_then(|issue| issue.album.as_deref())
-    {
-        paths.push(links::series_path(&links::series_of(album)));
+    if report.issue.is_some() {
+        inputs.push(Input::FeedEntry(index));
     }
-    paths.extend(report.keywords.iter().map(|k| links::keyword_path(k)));
-    paths
-}
-
-/// The related lists of every report that shares a keyword with report
-/// `index` or carries one of `extra` (its keywords before an edit): the
-/// only lists an edit to that report can change.
-pub fn related_around(archive: &Archive, index: usize, extra: &[String]) -> RelatedLists {
-    use rayon::prelude::*;
-    let postings = related::keyword_postings(archive);
-    let mut candidates: HashSet<usize> = HashSet::new();
-    for keyword in archive.reports[index].keywords.iter().chain(extra) {
-        if let Some(list) = postings.get(keyword.as_str()) {
-            if list.len() <= related::MAX_POSTINGS {
-                candidates.extend(list.iter().copied());
-            }
+    let gained_or_lost = report
+        .keywords
+        .iter()
+        .filter(|k| !keywords_after.contains(k))
+        .chain(
+            keywords_after
+                .iter()
+                .filter(|k| !report.keywords.contains(k)),
+        );
+    let mut neighbours: HashSet<usize> = HashSet::new();
+    for keyword in gained_or_lost {
+        match before.postings.get(keyword.as_str()) {
+            // Past the cap before and after the edit: it weighs nothing.
+            Some(list) if list.len() > related::MAX_POSTINGS + 1 => {}
+            Some(list) => neighbours.extend(list.iter().copied()),
+            None => {}
         }
     }
-    candidates.remove(&index);
-    candidates
+    neighbours.remove(&index);
+    for other in neighbours {
+        inputs.push(Input::Related(other));
+        inputs.push(Input::ReportKeywords(other));
+    }
+    use rayon::prelude::*;
+    inputs
         .into_par_iter()
-        .map(|other| {
-            (
-                other,
-                related::related(archive, &postings, other, related::SHOWN),
-            )
-        })
+        .map(|input| (input, before.fingerprint(input)))
         .collect()
 }

@@ -1,12 +1,27 @@
-//! Where every page lives. One place decides URLs so pages, feeds and the
-//! sitemap never disagree.
+//! Where every page and file of the output lives, and how pages link to
+//! each other. One place decides URLs so pages, feeds and the sitemap
+//! never disagree; the model knows none of them.
 
 use crate::content::gazetteer::Place;
-use crate::content::{Archive, Issue, Report};
+use crate::content::{Archive, Asset, Issue, Report};
 use crate::text::{encode_path, path_segment};
 
-/// Prefecture folder for counties the gazetteer does not know.
-pub const UNKNOWN_PREFECTURE: &str = "未识别";
+/// The folders of the site's own pages, and its single files.
+pub(crate) const ALL_ISSUES: &str = "issues/";
+pub(crate) const DRAFTS: &str = "drafts/";
+pub(crate) const COUNTIES: &str = "counties/";
+pub(crate) const SUPPLIERS: &str = "suppliers/";
+pub(crate) const SERIES: &str = "series/";
+pub(crate) const KEYWORDS: &str = "keywords/";
+pub(crate) const STATS: &str = "stats/";
+pub(crate) const SEARCH: &str = "search/";
+pub(crate) const FEED: &str = "atom.xml";
+pub(crate) const SITEMAP: &str = "sitemap.xml";
+pub(crate) const NOT_FOUND: &str = "404.html";
+pub(crate) const ROBOTS: &str = "robots.txt";
+pub(crate) const STYLE: &str = "style.css";
+pub(crate) const SEARCH_SCRIPT: &str = "search.js";
+pub(crate) const FAVICON: &str = "favicon.svg";
 
 #[derive(Debug, Clone)]
 pub struct Links {
@@ -19,7 +34,7 @@ pub struct Links {
 }
 
 impl Links {
-    pub fn new(base: String, absolute_prefix: String) -> Links {
+    pub(crate) fn new(base: String, absolute_prefix: String) -> Links {
         Links {
             base,
             absolute_prefix,
@@ -28,12 +43,12 @@ impl Links {
     }
 
     /// Pages of this site link relatively (see `relative.rs`).
-    pub fn with_relative(mut self, relative: bool) -> Links {
+    pub(crate) fn with_relative(mut self, relative: bool) -> Links {
         self.relative = relative;
         self
     }
 
-    pub fn is_relative(&self) -> bool {
+    pub(crate) fn is_relative(&self) -> bool {
         self.relative
     }
 
@@ -41,7 +56,7 @@ impl Links {
     /// relative to the site's root (`2024/27/xinxian/`), which the search
     /// script resolves against the index's own address: the site then
     /// searches wherever it is served from.
-    pub fn for_search_index(&self) -> Links {
+    pub(crate) fn for_search_index(&self) -> Links {
         if self.relative {
             Links {
                 base: String::new(),
@@ -53,27 +68,27 @@ impl Links {
     }
 
     /// An href for a site-relative path such as `2024/27/`.
-    pub fn href(&self, path: &str) -> String {
+    pub(crate) fn href(&self, path: &str) -> String {
         format!("{}{}", self.base, encode_path(path))
     }
 
     /// An absolute URL for feeds and the sitemap.
-    pub fn absolute(&self, path: &str) -> String {
+    pub(crate) fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.absolute_prefix, self.href(path))
     }
 
-    pub fn base(&self) -> &str {
+    pub(crate) fn base(&self) -> &str {
         &self.base
     }
 
     /// Whether `base_url` is a full address: feeds and sitemaps need one.
-    pub fn is_absolute(&self) -> bool {
+    pub(crate) fn is_absolute(&self) -> bool {
         !self.absolute_prefix.is_empty()
     }
 
     /// A permanent identifier for an Atom entry: the page's address when the
     /// site's is known, a tag URI otherwise (Atom ids must be absolute).
-    pub fn feed_id(&self, path: &str) -> String {
+    pub(crate) fn feed_id(&self, path: &str) -> String {
         if self.is_absolute() {
             self.absolute(path)
         } else {
@@ -82,85 +97,88 @@ impl Links {
     }
 }
 
-pub fn issue_path(issue: &Issue) -> String {
-    issue.path()
+/// The page file of a folder: `2024/27/` → `2024/27/index.html`.
+pub(crate) fn index_file(folder: &str) -> String {
+    format!("{folder}index.html")
 }
 
-pub fn report_path(archive: &Archive, report: &Report) -> String {
+/// An issue's folder: `2024/27/` (numbers below ten as `2024/07/`).
+pub(crate) fn issue_path(issue: &Issue) -> String {
+    issue_folder(issue.year, issue.number)
+}
+
+fn issue_folder(year: i32, number: u32) -> String {
+    format!("{year}/{number:02}/")
+}
+
+/// An issue's print page, which `jianbao pdf` prints.
+pub(crate) fn print_path(issue: &Issue) -> String {
+    format!("{}print.html", issue_path(issue))
+}
+
+/// The PDF of an issue, beside its pages.
+pub(crate) fn pdf_path(issue: &Issue) -> String {
+    format!(
+        "{}{}",
+        issue_path(issue),
+        pdf_file_name(issue.year, issue.number)
+    )
+}
+
+/// The PDF's file name: `代表工作-2024-第27期.pdf`.
+pub fn pdf_file_name(year: i32, number: u32) -> String {
+    format!("代表工作-{year}-第{number:02}期.pdf")
+}
+
+pub(crate) fn year_path(year: i32) -> String {
+    format!("{year}/")
+}
+
+pub(crate) fn report_path(archive: &Archive, report: &Report) -> String {
     match report.issue {
-        Some(issue) => format!("{}{}/", archive.issues[issue].path(), report.slug),
-        None => format!("drafts/{}/", report.slug),
+        Some(issue) => format!("{}{}/", issue_path(&archive.issues[issue]), report.slug),
+        None => format!("{DRAFTS}{}/", report.slug),
     }
 }
 
-pub fn prefecture_name(place: &Place) -> &str {
-    place.prefecture.as_deref().unwrap_or(UNKNOWN_PREFECTURE)
+/// Where a file of `content/` is copied: beside its issue's pages.
+pub(crate) fn asset_path(asset: &Asset) -> String {
+    match asset.issue {
+        Some((year, number)) => format!("{}{}", issue_folder(year, number), asset.name),
+        None => asset.name.clone(),
+    }
 }
 
-pub fn prefecture_path(prefecture: &str) -> String {
-    format!("counties/{}/", path_segment(prefecture))
+pub(crate) fn prefecture_path(prefecture: &str) -> String {
+    format!("{COUNTIES}{}/", path_segment(prefecture))
 }
 
 /// A county's page; a report about a prefecture as a whole (市本级) gets the
 /// prefecture's own page.
-pub fn place_path(place: &Place) -> String {
-    let prefecture = prefecture_name(place);
-    if place.prefecture.as_deref() == Some(place.name.as_str()) {
-        prefecture_path(prefecture)
+pub(crate) fn place_path(place: &Place) -> String {
+    let prefecture = prefecture_path(place.prefecture_name());
+    if place.is_prefecture_itself() {
+        prefecture
     } else {
-        format!(
-            "{}{}/",
-            prefecture_path(prefecture),
-            path_segment(&place.name)
-        )
+        format!("{prefecture}{}/", path_segment(&place.name))
     }
 }
 
-pub fn supplier_path(supplier: &str) -> String {
-    format!("suppliers/{}/", path_segment(supplier))
+pub(crate) fn supplier_path(supplier: &str) -> String {
+    format!("{SUPPLIERS}{}/", path_segment(supplier))
 }
 
-pub fn series_path(series: &str) -> String {
-    format!("series/{}/", path_segment(series))
+pub(crate) fn series_path(series: &str) -> String {
+    format!("{SERIES}{}/", path_segment(series))
 }
 
-pub fn keyword_path(keyword: &str) -> String {
-    format!("keywords/{}/", path_segment(keyword))
-}
-
-/// The series an album line belongs to: the album without its trailing
-/// number, “…主题活动专辑（二十一）” → “…主题活动专辑”.
-pub fn series_of(album: &str) -> String {
-    let trimmed = album.trim();
-    if let Some(open) = trimmed.rfind(['（', '(']) {
-        let inner = &trimmed[open..];
-        let numeral = inner
-            .trim_start_matches(['（', '('])
-            .trim_end_matches(['）', ')']);
-        let is_number = !numeral.is_empty()
-            && numeral
-                .chars()
-                .all(|c| "一二三四五六七八九十百零〇0123456789".contains(c));
-        if is_number && (inner.ends_with('）') || inner.ends_with(')')) {
-            return trimmed[..open].trim().to_string();
-        }
-    }
-    trimmed.to_string()
+pub(crate) fn keyword_path(keyword: &str) -> String {
+    format!("{KEYWORDS}{}/", path_segment(keyword))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn series_drops_the_album_number() {
-        assert_eq!(
-            series_of("“为人民履职”主题活动专辑（二十一）"),
-            "“为人民履职”主题活动专辑"
-        );
-        assert_eq!(series_of("专辑(7)"), "专辑");
-        assert_eq!(series_of("乡村振兴专辑"), "乡村振兴专辑");
-    }
 
     #[test]
     fn feed_ids_are_absolute_even_without_a_full_base_url() {

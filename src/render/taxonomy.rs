@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use super::charts::{self, Bar};
 use super::links::{self, Links};
+use super::pages::Section;
+use super::reads::Reads;
 use super::views::{ReportGroup, TermGroup, TermLink, ViewBuilder};
 use crate::content::gazetteer::Gazetteer;
 use crate::content::Archive;
@@ -17,52 +19,78 @@ type CountyReports = BTreeMap<(String, String), Vec<usize>>;
 /// The keyword index lists at most this many keywords.
 const KEYWORD_INDEX_LIMIT: usize = 600;
 
-#[derive(Debug, Serialize)]
-pub(super) struct TermIndexPage {
-    pub path: String,
-    pub title: String,
-    pub description: String,
-    pub groups: Vec<TermGroup>,
+#[derive(Debug, Hash, Serialize)]
+pub(crate) struct TermIndexPage {
+    pub(crate) path: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) groups: Vec<TermGroup>,
     #[serde(skip)]
-    pub section: &'static str,
+    pub(crate) section: Section,
+}
+
+/// What a term page is a page of; templates see its Chinese name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum TermKind {
+    County,
+    Prefecture,
+    Supplier,
+    Series,
+    Keyword,
+    /// Not a term: the page of the reports in `content/drafts/`, laid out
+    /// as one.
+    Drafts,
+}
+
+impl TermKind {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            TermKind::County => "县区",
+            TermKind::Prefecture => "省辖市",
+            TermKind::Supplier => "供稿单位",
+            TermKind::Series => "专辑",
+            TermKind::Keyword => "关键词",
+            TermKind::Drafts => "草稿",
+        }
+    }
 }
 
 /// A term's page: its reports by index, turned into links only when the
 /// page is rendered (so building every term page stays cheap enough to
 /// redo on each edit in `serve`).
-#[derive(Debug)]
-pub(super) struct TermPage {
-    pub path: String,
-    /// What kind of term: 县区, 供稿单位, 专辑, 关键词.
-    pub kind: String,
-    pub name: String,
-    pub description: String,
-    pub groups: Vec<MemberGroup>,
-    pub section: &'static str,
+#[derive(Debug, Hash)]
+pub(crate) struct TermPage {
+    pub(crate) path: String,
+    pub(crate) kind: TermKind,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) groups: Vec<MemberGroup>,
+    pub(crate) section: Section,
 }
 
-#[derive(Debug)]
-pub(super) struct MemberGroup {
-    pub heading: String,
-    pub url: String,
-    pub reports: Vec<usize>,
+#[derive(Debug, Hash)]
+pub(crate) struct MemberGroup {
+    pub(crate) heading: String,
+    pub(crate) url: String,
+    pub(crate) reports: Vec<usize>,
 }
 
 /// What `term.html` sees.
 #[derive(Serialize)]
-pub(super) struct TermPageView<'p> {
-    pub path: &'p str,
-    pub kind: &'p str,
-    pub name: &'p str,
-    pub description: &'p str,
-    pub groups: Vec<ReportGroup>,
+pub(crate) struct TermPageView<'p> {
+    path: &'p str,
+    kind: &'static str,
+    name: &'p str,
+    description: &'p str,
+    groups: Vec<ReportGroup>,
 }
 
 impl TermPage {
-    pub(super) fn view(&self, views: &ViewBuilder) -> TermPageView<'_> {
+    /// The page as `term.html` sees it; the caller notes which page.
+    pub(crate) fn view(&self, views: &ViewBuilder, reads: &Reads) -> TermPageView<'_> {
         TermPageView {
             path: &self.path,
-            kind: &self.kind,
+            kind: self.kind.label(),
             name: &self.name,
             description: &self.description,
             groups: self
@@ -71,30 +99,36 @@ impl TermPage {
                 .map(|g| ReportGroup {
                     heading: g.heading.clone(),
                     url: g.url.clone(),
-                    reports: g.reports.iter().map(|&r| views.report_link_at(r)).collect(),
+                    reports: g
+                        .reports
+                        .iter()
+                        .map(|&r| views.report_link(r, reads))
+                        .collect(),
                 })
                 .collect(),
         }
     }
 }
 
-#[derive(Debug, Serialize)]
-pub(super) struct StatsView {
-    pub by_prefecture_svg: String,
-    pub by_year_svg: String,
-    pub by_prefecture: Vec<TermLink>,
-    pub by_year: Vec<TermLink>,
+#[derive(Debug, Hash, Serialize)]
+pub(crate) struct StatsView {
+    by_prefecture_svg: String,
+    by_year_svg: String,
+    by_prefecture: Vec<TermLink>,
+    by_year: Vec<TermLink>,
 }
 
-pub(super) struct Taxonomies {
-    pub indexes: Vec<TermIndexPage>,
-    pub pages: Vec<TermPage>,
+pub(crate) struct Taxonomies {
+    pub(crate) indexes: Vec<TermIndexPage>,
+    pub(crate) pages: Vec<TermPage>,
     by_prefecture: Vec<(String, usize)>,
     by_year: Vec<(i32, usize)>,
 }
 
 impl Taxonomies {
-    pub(super) fn build(
+    /// Every term page and index of `archive`; `views` gives the issues'
+    /// labels (what the pages read of them is in their fingerprints).
+    pub(crate) fn build(
         archive: &Archive,
         views: &ViewBuilder,
         postings: &HashMap<&str, Vec<usize>>,
@@ -111,7 +145,7 @@ impl Taxonomies {
                 if groups.last().map(|g| &g.heading) != Some(&heading) {
                     groups.push(MemberGroup {
                         heading,
-                        url: links.href(&format!("{year}/")),
+                        url: links.href(&links::year_path(year)),
                         reports: Vec::new(),
                     });
                 }
@@ -127,7 +161,7 @@ impl Taxonomies {
         let mut places: BTreeMap<(usize, String), CountyReports> = BTreeMap::new();
         for &r in &published {
             let place = &archive.reports[r].place;
-            let prefecture = links::prefecture_name(place).to_string();
+            let prefecture = place.prefecture_name().to_string();
             let rank = gazetteer.prefecture_rank(&prefecture);
             let county_key = (
                 place.code.clone().unwrap_or_else(|| "999999".into()),
@@ -154,7 +188,7 @@ impl Taxonomies {
             for ((_, county), reports) in counties {
                 let place = &archive.reports[reports[0]].place;
                 let path = links::place_path(place);
-                let is_prefecture_itself = place.prefecture.as_deref() == Some(county.as_str());
+                let is_prefecture_itself = place.is_prefecture_itself();
                 let label = if is_prefecture_itself {
                     format!("{county}（市本级）")
                 } else {
@@ -173,21 +207,21 @@ impl Taxonomies {
                 if !is_prefecture_itself {
                     pages.push(TermPage {
                         path,
-                        kind: "县区".into(),
+                        kind: TermKind::County,
                         name: place.full_name(),
                         description: format!("{} 篇报告", reports.len()),
                         groups: by_year_groups(reports),
-                        section: "counties",
+                        section: Section::Counties,
                     });
                 }
             }
             pages.push(TermPage {
                 path: links::prefecture_path(prefecture),
-                kind: "省辖市".into(),
+                kind: TermKind::Prefecture,
                 name: prefecture.clone(),
                 description: format!("{} 个县区，{} 篇报告", counties.len(), all.len()),
                 groups: prefecture_groups,
-                section: "counties",
+                section: Section::Counties,
             });
             county_groups.push(TermGroup {
                 heading: prefecture.clone(),
@@ -197,11 +231,11 @@ impl Taxonomies {
             });
         }
         indexes.push(TermIndexPage {
-            path: "counties/".into(),
+            path: links::COUNTIES.into(),
             title: "各县区".into(),
             description: "按省辖市分组；同一县区的不同写法已合并。".into(),
             groups: county_groups,
-            section: "counties",
+            section: Section::Counties,
         });
 
         // Suppliers.
@@ -222,16 +256,16 @@ impl Taxonomies {
             });
             pages.push(TermPage {
                 path,
-                kind: "供稿单位".into(),
+                kind: TermKind::Supplier,
                 name: supplier.to_string(),
                 description: format!("{} 篇报告", reports.len()),
                 groups: by_year_groups(reports),
-                section: "suppliers",
+                section: Section::Suppliers,
             });
         }
         supplier_terms.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
         indexes.push(TermIndexPage {
-            path: "suppliers/".into(),
+            path: links::SUPPLIERS.into(),
             title: "供稿单位".into(),
             description: String::new(),
             groups: vec![TermGroup {
@@ -240,17 +274,14 @@ impl Taxonomies {
                 count: published.len(),
                 terms: supplier_terms,
             }],
-            section: "suppliers",
+            section: Section::Suppliers,
         });
 
-        // Series: issues sharing an album line without its number.
+        // Series: issues whose series lines differ only by their numbers.
         let mut series: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (index, issue) in archive.issues.iter().enumerate() {
-            if let Some(album) = &issue.album {
-                series
-                    .entry(links::series_of(album))
-                    .or_default()
-                    .push(index);
+            if let Some(name) = issue.series() {
+                series.entry(name).or_default().push(index);
             }
         }
         let mut series_terms = Vec::new();
@@ -266,12 +297,12 @@ impl Taxonomies {
                 .rev()
                 .map(|&i| {
                     let issue = &archive.issues[i];
-                    let link = views.issue_link_at(i);
+                    let link = views.issue_link(i, &Reads::default());
                     MemberGroup {
                         heading: format!(
                             "{} {}",
                             link.label,
-                            issue.album.clone().unwrap_or_default()
+                            issue.series_line.clone().unwrap_or_default()
                         ),
                         url: link.url,
                         reports: issue.reports.clone(),
@@ -280,15 +311,15 @@ impl Taxonomies {
                 .collect();
             pages.push(TermPage {
                 path,
-                kind: "专辑".into(),
+                kind: TermKind::Series,
                 name: name.clone(),
                 description: format!("共 {} 期", issues.len()),
                 groups,
-                section: "series",
+                section: Section::Series,
             });
         }
         indexes.push(TermIndexPage {
-            path: "series/".into(),
+            path: links::SERIES.into(),
             title: "专辑".into(),
             description: "同一主题活动的各期专辑。".into(),
             groups: vec![TermGroup {
@@ -297,7 +328,7 @@ impl Taxonomies {
                 count: series.len(),
                 terms: series_terms,
             }],
-            section: "series",
+            section: Section::Series,
         });
 
         // Keywords shared by two reports or more get a page.
@@ -310,15 +341,15 @@ impl Taxonomies {
         for (keyword, reports) in &keyword_terms {
             pages.push(TermPage {
                 path: links::keyword_path(keyword),
-                kind: "关键词".into(),
+                kind: TermKind::Keyword,
                 name: keyword.to_string(),
                 description: format!("{} 篇报告", reports.len()),
                 groups: by_year_groups(reports),
-                section: "keywords",
+                section: Section::Keywords,
             });
         }
         indexes.push(TermIndexPage {
-            path: "keywords/".into(),
+            path: links::KEYWORDS.into(),
             title: "关键词".into(),
             description: "从报告的标题和正文中提取，按报告数排列。".into(),
             groups: vec![TermGroup {
@@ -335,7 +366,7 @@ impl Taxonomies {
                     })
                     .collect(),
             }],
-            section: "keywords",
+            section: Section::Keywords,
         });
 
         let mut years: BTreeMap<i32, usize> = BTreeMap::new();
@@ -352,7 +383,7 @@ impl Taxonomies {
         }
     }
 
-    pub(super) fn stats(&self, links: &Links) -> StatsView {
+    pub(crate) fn stats(&self, links: &Links) -> StatsView {
         let prefecture_bars: Vec<Bar> = self
             .by_prefecture
             .iter()
@@ -368,7 +399,7 @@ impl Taxonomies {
             .map(|(year, count)| Bar {
                 label: year.to_string(),
                 value: *count,
-                href: Some(links.href(&format!("{year}/"))),
+                href: Some(links.href(&links::year_path(*year))),
             })
             .collect();
         let table = |bars: &[Bar]| -> Vec<TermLink> {

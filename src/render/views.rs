@@ -4,45 +4,46 @@
 use serde::Serialize;
 
 use super::links::{self, Links};
+use super::reads::{Input, Reads};
 use crate::content::{Archive, Issue, Report};
 use crate::text::{chinese_date, excerpt};
 
-#[derive(Debug, Clone, Serialize)]
-pub struct SiteView {
-    pub title: String,
-    pub description: String,
+#[derive(Debug, Clone, Hash, Serialize)]
+pub(crate) struct SiteView {
+    pub(crate) title: String,
+    pub(crate) description: String,
     /// Base path for links: `/` or `/daibiao/`.
-    pub base: String,
-    pub issue_count: usize,
-    pub report_count: usize,
-    pub county_count: usize,
-    pub year_first: Option<i32>,
-    pub year_last: Option<i32>,
-    pub search_url: String,
-    pub feed_url: String,
+    pub(crate) base: String,
+    pub(crate) issue_count: usize,
+    pub(crate) report_count: usize,
+    pub(crate) county_count: usize,
+    pub(crate) year_first: Option<i32>,
+    pub(crate) year_last: Option<i32>,
+    pub(crate) search_url: String,
+    pub(crate) feed_url: String,
     /// Static files by content-hashed address (`style.css?h=…`).
-    pub css_url: String,
+    pub(crate) css_url: String,
     /// Print pages lay out for double-sided printing (site.toml
     /// `[print] duplex`).
-    pub print_duplex: bool,
-    pub search_js_url: String,
-    pub favicon_url: String,
-    pub footer: FooterView,
+    pub(crate) print_duplex: bool,
+    pub(crate) search_js_url: String,
+    pub(crate) favicon_url: String,
+    pub(crate) footer: FooterView,
 }
 
 /// What a government site's footer shows (国务院办公厅《政府网站发展指引》),
 /// each empty when `site.toml` does not give it.
-#[derive(Debug, Clone, Serialize)]
-pub struct FooterView {
-    pub organizer: String,
-    pub contact: String,
-    pub icp_record: String,
+#[derive(Debug, Clone, Hash, Serialize)]
+pub(crate) struct FooterView {
+    pub(crate) organizer: String,
+    pub(crate) contact: String,
+    pub(crate) icp_record: String,
     /// The MIIT record site, where every ICP number is looked up.
-    pub icp_url: String,
-    pub police_record: String,
+    pub(crate) icp_url: String,
+    pub(crate) police_record: String,
     /// The public-security record of this site.
-    pub police_url: String,
-    pub site_code: String,
+    pub(crate) police_url: String,
+    pub(crate) site_code: String,
 }
 
 impl FooterView {
@@ -72,7 +73,10 @@ impl FooterView {
 
 impl SiteView {
     /// Gives each linked static file its content-hashed address.
-    pub fn fingerprint(&mut self, fingerprints: &std::collections::BTreeMap<String, String>) {
+    pub(crate) fn fingerprint(
+        &mut self,
+        fingerprints: &std::collections::BTreeMap<String, String>,
+    ) {
         for url in [
             &mut self.css_url,
             &mut self.search_js_url,
@@ -87,117 +91,118 @@ impl SiteView {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IssueLink {
-    pub url: String,
-    pub year: i32,
-    pub number: u32,
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
+pub(crate) struct IssueLink {
+    pub(crate) url: String,
+    pub(crate) year: i32,
+    pub(crate) number: u32,
     /// 第 27 期
-    pub number_label: String,
+    pub(crate) number_label: String,
     /// 2024年第27期
-    pub label: String,
-    pub date: String,
+    pub(crate) label: String,
+    pub(crate) date: String,
     /// 2024年7月15日
-    pub date_label: String,
-    pub album: Option<String>,
-    pub report_count: usize,
+    pub(crate) date_label: String,
+    /// The series line (front matter `album`).
+    pub(crate) album: Option<String>,
+    pub(crate) report_count: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReportLink {
-    pub url: String,
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
+pub(crate) struct ReportLink {
+    pub(crate) url: String,
     /// 新蔡县：依托代表联络站点 扎实开展主题活动
-    pub full_title: String,
-    pub title: String,
-    pub subtitle: Option<String>,
+    pub(crate) full_title: String,
+    pub(crate) title: String,
+    pub(crate) subtitle: Option<String>,
     /// As written in the report.
-    pub county: String,
+    pub(crate) county: String,
     /// 驻马店市新蔡县
-    pub place: String,
-    pub place_url: String,
-    pub prefecture: String,
-    pub supplier: String,
-    pub supplier_url: String,
-    pub issue: Option<IssueLink>,
-    pub excerpt: String,
-    pub draft: bool,
+    pub(crate) place: String,
+    pub(crate) place_url: String,
+    pub(crate) prefecture: String,
+    pub(crate) supplier: String,
+    pub(crate) supplier_url: String,
+    pub(crate) issue: Option<IssueLink>,
+    pub(crate) excerpt: String,
+    pub(crate) draft: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct DistributionView {
+pub(crate) struct DistributionView {
     /// The 送 line without its label.
-    pub to: String,
-    pub cc: String,
+    pub(crate) to: String,
+    pub(crate) cc: String,
     /// 河南省人大常委会代表工作委员会印发
-    pub issuer_line: String,
+    pub(crate) issuer_line: String,
     /// 共印 70 份, or empty.
-    pub copies_line: String,
+    pub(crate) copies_line: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ReportInIssue {
-    pub link: ReportLink,
+pub(crate) struct ReportInIssue {
+    pub(crate) link: ReportLink,
     /// Anchor on the issue page.
-    pub anchor: String,
-    pub body_html: String,
+    pub(crate) anchor: String,
+    pub(crate) body_html: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct IssueView {
-    pub link: IssueLink,
-    pub total: Option<u32>,
-    pub copies: Option<u32>,
-    pub publisher: String,
-    pub distribution: DistributionView,
-    pub editor_note_html: Option<String>,
-    pub reports: Vec<ReportInIssue>,
-    pub previous: Option<IssueLink>,
-    pub next: Option<IssueLink>,
-    pub print_url: String,
-    pub pdf_url: Option<String>,
-    pub series_url: Option<String>,
+pub(crate) struct IssueView {
+    pub(crate) link: IssueLink,
+    pub(crate) total: Option<u32>,
+    pub(crate) copies: Option<u32>,
+    pub(crate) publisher: String,
+    pub(crate) distribution: DistributionView,
+    pub(crate) editor_note_html: Option<String>,
+    pub(crate) reports: Vec<ReportInIssue>,
+    pub(crate) previous: Option<IssueLink>,
+    pub(crate) next: Option<IssueLink>,
+    pub(crate) print_url: String,
+    pub(crate) pdf_url: Option<String>,
+    pub(crate) series_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct KeywordLink {
-    pub name: String,
+#[derive(Debug, Clone, Hash, Serialize)]
+pub(crate) struct KeywordLink {
+    pub(crate) name: String,
     /// Empty when the keyword has no page of its own (only one report).
-    pub url: String,
+    pub(crate) url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ReportView {
-    pub link: ReportLink,
-    pub body_html: String,
-    pub keywords: Vec<KeywordLink>,
-    pub related: Vec<ReportLink>,
+pub(crate) struct ReportView {
+    pub(crate) link: ReportLink,
+    pub(crate) body_html: String,
+    pub(crate) keywords: Vec<KeywordLink>,
+    pub(crate) related: Vec<ReportLink>,
+}
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub(crate) struct TermLink {
+    pub(crate) name: String,
+    pub(crate) url: String,
+    pub(crate) count: usize,
+}
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub(crate) struct TermGroup {
+    pub(crate) heading: String,
+    pub(crate) url: String,
+    pub(crate) count: usize,
+    pub(crate) terms: Vec<TermLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TermLink {
-    pub name: String,
-    pub url: String,
-    pub count: usize,
+pub(crate) struct ReportGroup {
+    pub(crate) heading: String,
+    pub(crate) url: String,
+    pub(crate) reports: Vec<ReportLink>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct TermGroup {
-    pub heading: String,
-    pub url: String,
-    pub count: usize,
-    pub terms: Vec<TermLink>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportGroup {
-    pub heading: String,
-    pub url: String,
-    pub reports: Vec<ReportLink>,
-}
-
-pub struct ViewBuilder<'a> {
-    pub archive: &'a Archive,
-    pub links: &'a Links,
+pub(crate) struct ViewBuilder<'a> {
+    pub(crate) archive: &'a Archive,
+    pub(crate) links: &'a Links,
     /// Built once: every list of reports reuses them.
     issue_links: Vec<IssueLink>,
     /// Made on first use: an edit's few pages need only a few.
@@ -205,7 +210,7 @@ pub struct ViewBuilder<'a> {
 }
 
 impl<'a> ViewBuilder<'a> {
-    pub fn new(archive: &'a Archive, links: &'a Links) -> ViewBuilder<'a> {
+    pub(crate) fn new(archive: &'a Archive, links: &'a Links) -> ViewBuilder<'a> {
         let mut builder = ViewBuilder {
             archive,
             links,
@@ -221,17 +226,24 @@ impl<'a> ViewBuilder<'a> {
         builder
     }
 
-    pub fn issue_link_at(&self, index: usize) -> IssueLink {
+    pub(crate) fn issue_link(&self, index: usize, reads: &Reads) -> IssueLink {
+        reads.note(Input::IssueLink(index));
         self.issue_links[index].clone()
     }
 
-    pub fn report_link_at(&self, index: usize) -> ReportLink {
+    pub(crate) fn report_link(&self, index: usize, reads: &Reads) -> ReportLink {
+        reads.note(Input::ReportLink(index));
         self.report_links[index]
             .get_or_init(|| self.make_report_link(&self.archive.reports[index]))
             .clone()
     }
 
-    pub fn site(&self) -> SiteView {
+    pub(crate) fn report_body(&self, index: usize, reads: &Reads) -> String {
+        reads.note(Input::ReportBody(index));
+        self.archive.reports[index].body_html.clone()
+    }
+
+    pub(crate) fn site(&self) -> SiteView {
         let archive = self.archive;
         let mut places: Vec<String> = archive
             .reports
@@ -250,12 +262,12 @@ impl<'a> ViewBuilder<'a> {
             county_count: places.len(),
             year_first: archive.issues.first().map(|i| i.year),
             year_last: archive.issues.last().map(|i| i.year),
-            search_url: self.links.href("search/"),
-            feed_url: self.links.href("atom.xml"),
-            css_url: self.links.href("style.css"),
+            search_url: self.links.href(links::SEARCH),
+            feed_url: self.links.href(links::FEED),
+            css_url: self.links.href(links::STYLE),
             print_duplex: archive.config.print.duplex,
-            search_js_url: self.links.href("search.js"),
-            favicon_url: self.links.href("favicon.svg"),
+            search_js_url: self.links.href(links::SEARCH_SCRIPT),
+            favicon_url: self.links.href(links::FAVICON),
             footer: FooterView::of(&archive.config),
         }
     }
@@ -269,14 +281,12 @@ impl<'a> ViewBuilder<'a> {
             label: format!("{}年第{}期", issue.year, issue.number),
             date: issue.date.to_string(),
             date_label: chinese_date(issue.date),
-            album: issue.album.clone(),
+            album: issue.series_line.clone(),
             report_count: issue.reports.len(),
         }
     }
 
-    /// The link to `report` as it stands, which need not be the archive's
-    /// (`serve` compares a report's link before and after an edit).
-    pub fn make_report_link(&self, report: &Report) -> ReportLink {
+    fn make_report_link(&self, report: &Report) -> ReportLink {
         let archive = self.archive;
         ReportLink {
             url: self.links.href(&links::report_path(archive, report)),
@@ -286,7 +296,7 @@ impl<'a> ViewBuilder<'a> {
             county: report.county.clone(),
             place: report.place.full_name(),
             place_url: self.links.href(&links::place_path(&report.place)),
-            prefecture: links::prefecture_name(&report.place).to_string(),
+            prefecture: report.place.prefecture_name().to_string(),
             supplier: report.supplier.clone(),
             supplier_url: self.links.href(&links::supplier_path(&report.supplier)),
             issue: report.issue.map(|i| self.issue_links[i].clone()),
@@ -295,7 +305,7 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    pub fn distribution(&self, issue: &Issue) -> DistributionView {
+    fn distribution(&self, issue: &Issue) -> DistributionView {
         DistributionView {
             to: issue.distribution.to.join("，"),
             cc: issue.distribution.cc.join("，"),
@@ -307,7 +317,9 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    pub fn issue(&self, index: usize, pdf_url: Option<String>) -> IssueView {
+    /// An issue as its page, its print page and the home page show it.
+    pub(crate) fn issue(&self, index: usize, pdf_url: Option<String>, reads: &Reads) -> IssueView {
+        reads.note(Input::Issue(index));
         let archive = self.archive;
         let issue = &archive.issues[index];
         let reports = issue
@@ -315,27 +327,26 @@ impl<'a> ViewBuilder<'a> {
             .iter()
             .enumerate()
             .map(|(position, &r)| ReportInIssue {
-                link: self.report_link_at(r),
+                link: self.report_link(r, reads),
                 anchor: format!("report-{}", position + 1),
-                body_html: archive.reports[r].body_html.clone(),
+                body_html: self.report_body(r, reads),
             })
             .collect();
         IssueView {
-            link: self.issue_link_at(index),
+            link: self.issue_link(index, reads),
             total: issue.total,
             copies: issue.copies,
             publisher: issue.publisher.clone(),
             distribution: self.distribution(issue),
             editor_note_html: issue.editor_note_html.clone(),
             reports,
-            previous: index.checked_sub(1).map(|i| self.issue_link_at(i)),
-            next: (index + 1 < archive.issues.len()).then(|| self.issue_link_at(index + 1)),
-            print_url: self.links.href(&format!("{}print.html", issue.path())),
+            previous: index.checked_sub(1).map(|i| self.issue_link(i, reads)),
+            next: (index + 1 < archive.issues.len()).then(|| self.issue_link(index + 1, reads)),
+            print_url: self.links.href(&links::print_path(issue)),
             pdf_url,
-            series_url: issue.album.as_deref().map(|album| {
-                self.links
-                    .href(&links::series_path(&links::series_of(album)))
-            }),
+            series_url: issue
+                .series()
+                .map(|series| self.links.href(&links::series_path(&series))),
         }
     }
 }

@@ -96,9 +96,8 @@ pub fn build(archive: &Archive, links: &Links) -> IndexData {
             });
             next
         });
-        let series = match &issue.album {
-            Some(album) => {
-                let name = links::series_of(album);
+        let series = match issue.series() {
+            Some(name) => {
                 let next = series_ids.len().min(65534) as u16;
                 *series_ids.entry(name.clone()).or_insert_with(|| {
                     data.series.push(name.clone());

@@ -1,6 +1,10 @@
 //! Templates and static files, resolved file by file: the site's own
 //! `templates/` and `static/` override the theme's, which override the
-//! built-in default theme compiled into the binary.
+//! built-in default theme compiled into the binary (`builtin`). Loading a
+//! theme reads the disk; rendering with it (`render`) does not.
+
+mod builtin;
+mod template_errors;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,125 +12,44 @@ use std::path::{Path, PathBuf};
 use tera::Tera;
 
 use crate::diagnostics::{display_path, Diagnostic};
+use builtin::{BUILTIN_STATIC, BUILTIN_TEMPLATES, LINKED_ASSETS};
 
-/// The default theme, embedded so a site needs no theme folder at all.
-const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../../themes/default/templates/base.html"),
-    ),
-    (
-        "index.html",
-        include_str!("../../themes/default/templates/index.html"),
-    ),
-    (
-        "issue.html",
-        include_str!("../../themes/default/templates/issue.html"),
-    ),
-    (
-        "report.html",
-        include_str!("../../themes/default/templates/report.html"),
-    ),
-    (
-        "print.html",
-        include_str!("../../themes/default/templates/print.html"),
-    ),
-    (
-        "issues.html",
-        include_str!("../../themes/default/templates/issues.html"),
-    ),
-    (
-        "terms.html",
-        include_str!("../../themes/default/templates/terms.html"),
-    ),
-    (
-        "term.html",
-        include_str!("../../themes/default/templates/term.html"),
-    ),
-    (
-        "stats.html",
-        include_str!("../../themes/default/templates/stats.html"),
-    ),
-    (
-        "404.html",
-        include_str!("../../themes/default/templates/404.html"),
-    ),
-    (
-        "search.html",
-        include_str!("../../themes/default/templates/search.html"),
-    ),
-    (
-        "atom.xml",
-        include_str!("../../themes/default/templates/atom.xml"),
-    ),
-    (
-        "sitemap.xml",
-        include_str!("../../themes/default/templates/sitemap.xml"),
-    ),
-];
+/// The templates the renderer renders, each a file a theme may override.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Template {
+    Home,
+    Issue,
+    Print,
+    Report,
+    Issues,
+    Terms,
+    Term,
+    Stats,
+    Search,
+    NotFound,
+    Feed,
+    Sitemap,
+}
 
-const BUILTIN_STATIC: &[(&str, &[u8])] = &[
-    (
-        "style.css",
-        include_bytes!("../../themes/default/static/style.css"),
-    ),
-    (
-        "search.js",
-        include_bytes!("../../themes/default/static/search.js"),
-    ),
-    (
-        "print.css",
-        include_bytes!("../../themes/default/static/print.css"),
-    ),
-    (
-        "print.js",
-        include_bytes!("../../themes/default/static/print.js"),
-    ),
-    (
-        "favicon.svg",
-        include_bytes!("../../themes/default/static/favicon.svg"),
-    ),
-    (
-        "favicon.ico",
-        include_bytes!("../../themes/default/static/favicon.ico"),
-    ),
-    // The print page's fonts (13.7 MB of WOFF2, most of the binary's
-    // built-in theme): with them a new site prints the same PDF on every
-    // machine. fonts/README.txt says where they come from.
-    (
-        "fonts/FandolFang-Regular.woff2",
-        include_bytes!("../../themes/default/static/fonts/FandolFang-Regular.woff2"),
-    ),
-    (
-        "fonts/FandolHei-Regular.woff2",
-        include_bytes!("../../themes/default/static/fonts/FandolHei-Regular.woff2"),
-    ),
-    (
-        "fonts/FandolKai-Regular.woff2",
-        include_bytes!("../../themes/default/static/fonts/FandolKai-Regular.woff2"),
-    ),
-    (
-        "fonts/FandolSong-Bold.woff2",
-        include_bytes!("../../themes/default/static/fonts/FandolSong-Bold.woff2"),
-    ),
-    (
-        "fonts/FandolSong-Regular-digits.woff2",
-        include_bytes!("../../themes/default/static/fonts/FandolSong-Regular-digits.woff2"),
-    ),
-    (
-        "fonts/README.txt",
-        include_bytes!("../../themes/default/static/fonts/README.txt"),
-    ),
-    (
-        "fonts/COPYING",
-        include_bytes!("../../themes/default/static/fonts/COPYING"),
-    ),
-];
-
-/// Static files the templates link to by a content-hashed address
-/// (`style.css?h=…`): a redeploy never leaves a reader on a stale copy,
-/// and a server may let browsers keep them long.
-const LINKED_ASSETS: &[&str] = &["style.css", "search.js", "favicon.svg"];
+impl Template {
+    /// The template's file name under `templates/`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Template::Home => "index.html",
+            Template::Issue => "issue.html",
+            Template::Print => "print.html",
+            Template::Report => "report.html",
+            Template::Issues => "issues.html",
+            Template::Terms => "terms.html",
+            Template::Term => "term.html",
+            Template::Stats => "stats.html",
+            Template::Search => "search.html",
+            Template::NotFound => "404.html",
+            Template::Feed => "atom.xml",
+            Template::Sitemap => "sitemap.xml",
+        }
+    }
+}
 
 /// The built-in templates, by name: what `jianbao theme eject` copies.
 pub fn builtin_templates() -> &'static [(&'static str, &'static str)] {
@@ -145,8 +68,18 @@ pub enum Origin {
     File(PathBuf),
 }
 
+impl Origin {
+    /// The file's bytes (built-in ones without reading anything).
+    pub(crate) fn read(&self) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
+        match self {
+            Origin::Builtin(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
+            Origin::File(path) => std::fs::read(path).map(std::borrow::Cow::Owned),
+        }
+    }
+}
+
 pub struct Theme {
-    pub tera: Tera,
+    tera: Tera,
     /// Output path → where to copy it from.
     pub static_files: BTreeMap<String, Origin>,
     /// Template name → the file it came from (for messages).
@@ -156,6 +89,32 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// `template` rendered with `context`; a failure as a diagnostic
+    /// naming the template's file (the site's, the theme's or built-in).
+    pub(crate) fn render(
+        &self,
+        template: Template,
+        context: &tera::Context,
+    ) -> Result<String, Diagnostic> {
+        let name = template.name();
+        self.tera.render(name, context).map_err(|err| {
+            let origin = self
+                .template_sources
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.to_string());
+            let explained = template_errors::explain_error(&err);
+            let line = explained.first().and_then(|e| e.line);
+            let message = explained
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join("；");
+            Diagnostic::error(origin, line, format!("模板渲染失败：{message}"))
+                .hint("模板中用到的变量须存在；可用 {% if x %} 判断可选的值。可用的变量见 README")
+        })
+    }
+
     pub fn load(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
         let mut sources: BTreeMap<String, (String, String)> = BUILTIN_TEMPLATES
             .iter()
@@ -215,7 +174,7 @@ impl Theme {
             };
             let mut taken_out = false;
             let mut unplaced = Vec::new();
-            for explained in super::template_errors::explain_error(&err) {
+            for explained in template_errors::explain_error(&err) {
                 let origin = explained
                     .template
                     .as_ref()

@@ -8,10 +8,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
-/// The PDF's file name beside an issue's pages.
-pub fn file_name(year: i32, number: u32) -> String {
-    format!("代表工作-{year}-第{number:02}期.pdf")
-}
+pub(crate) mod freshness;
 
 /// Finds a Chromium-family browser: `$JIANBAO_CHROMIUM`, then where
 /// Chromium, Google Chrome and Microsoft Edge are usually installed on
