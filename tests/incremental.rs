@@ -322,38 +322,16 @@ fn a_change_beyond_one_report_gets_a_full_build_and_says_so() {
     assert_eq!(status, 200);
 }
 
-/// Body, title, county, supplier and keyword edits, one after another,
-/// then the served output compared file by file with a full build.
-#[test]
-fn after_incremental_edits_the_output_equals_a_full_build() {
-    let p = preview();
-    let report = p.site.path().join(REPORT);
-    let other = p.site.path().join("content/2024/01/01-tongbai.md");
-    let steps: [(&Path, &str, &str); 5] = [
-        (
-            &report,
-            "代表进站接待群众。",
-            "代表进站接待群众，记录民情日志。",
-        ),
-        (&report, "title: 建好代表联络站", "title: 建强代表联络站"),
-        (&report, "county: 安阳北关区", "county: 安阳文峰区"),
-        (
-            &report,
-            "supplier: 安阳市人大常委会代表工委",
-            "supplier: 文峰区人大常委会",
-        ),
-        (
-            &other,
-            "---\n\n",
-            "---\n\n桐柏县代表票决民生实事，代表联络站全覆盖。\n\n",
-        ),
-    ];
-    for (path, from, to) in steps {
-        edit(path, from, to);
-        // Each step ends with the index caught up, or with a full build.
-        let lines = lines_until_any(&p.log, &["检索索引已更新", "已重新构建", "构建失败"]);
-        assert!(!lines.last().unwrap().starts_with("构建失败"), "{lines:?}");
-    }
+/// One edit to the preview's site: a file written (or removed, `None`).
+enum Step {
+    Replace(&'static str, &'static str, &'static str),
+    Write(&'static str, String),
+    Remove(&'static str),
+}
+
+/// The served output, file by file, equals what `jianbao build` makes of
+/// the site as it now stands.
+fn assert_served_equals_full_build(p: &Preview, after: &str) {
     let full = tempfile::tempdir().unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_jianbao"))
         .args(["build", "--root"])
@@ -368,7 +346,7 @@ fn after_incremental_edits_the_output_equals_a_full_build() {
     assert_eq!(
         served.keys().collect::<Vec<_>>(),
         built.keys().collect::<Vec<_>>(),
-        "the same files"
+        "after {after}: the same files"
     );
     for path in served.keys() {
         // Only the build's own stamp differs.
@@ -377,6 +355,146 @@ fn after_incremental_edits_the_output_equals_a_full_build() {
         }
         let a = std::fs::read(p.out.join(path)).unwrap();
         let b = std::fs::read(full.path().join("public").join(path)).unwrap();
-        assert!(a == b, "{path} differs from a full build");
+        assert!(a == b, "after {after}: {path} differs from a full build");
+    }
+}
+
+/// Edits of every kind, one after another: a report's body, title,
+/// county, supplier and keywords (incremental), an issue's front matter and
+/// series line, a report added and one deleted, a template and site.toml
+/// (renders and full builds), then incremental edits again. After each,
+/// the served output equals a full build byte for byte.
+#[test]
+fn after_incremental_edits_the_output_equals_a_full_build() {
+    let p = preview();
+    let template = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/404.html"),
+    )
+    .unwrap();
+    assert!(template.contains("<h1>找不到页面</h1>"));
+    let new_report = "---\nissue: 1\ncounty: 西峡县\ntitle: 代表联络站开展茶产业调研\nsupplier: 南阳市人大常委会选工委\n---\n\n西峡县代表联络站组织代表调研茶产业，走访代表联络站。\n";
+    let steps = [
+        (
+            "a body edit",
+            Step::Replace(
+                REPORT,
+                "代表进站接待群众。",
+                "代表进站接待群众，记录民情日志。",
+            ),
+        ),
+        (
+            "a title edit",
+            Step::Replace(REPORT, "title: 建好代表联络站", "title: 建强代表联络站"),
+        ),
+        (
+            "a county edit",
+            Step::Replace(REPORT, "county: 安阳北关区", "county: 安阳文峰区"),
+        ),
+        (
+            "a supplier edit",
+            Step::Replace(
+                REPORT,
+                "supplier: 安阳市人大常委会代表工委",
+                "supplier: 文峰区人大常委会",
+            ),
+        ),
+        (
+            "an edit that changes another report's keywords",
+            Step::Replace(
+                "content/2024/01/01-tongbai.md",
+                "---\n\n",
+                "---\n\n桐柏县代表票决民生实事，代表联络站全覆盖。\n\n",
+            ),
+        ),
+        (
+            "a subtitle edit",
+            Step::Replace(
+                "content/2024/01/01-tongbai.md",
+                "subtitle: 桐柏县人大常委会的做法",
+                "subtitle: 桐柏县人大常委会的经验",
+            ),
+        ),
+        (
+            "an issue's date",
+            Step::Replace(
+                "content/2024/01/_issue.md",
+                "date: 2024-01-10",
+                "date: 2024-01-12",
+            ),
+        ),
+        (
+            "an issue's series line",
+            Step::Replace(
+                "content/2024/01/_issue.md",
+                "album: \"乡村振兴专辑（二）\"",
+                "album: \"乡村振兴专辑（三）\"",
+            ),
+        ),
+        (
+            "a report added",
+            Step::Write("content/2024/01/03-xixia.md", new_report.to_string()),
+        ),
+        (
+            "an edit to the added report",
+            Step::Replace(
+                "content/2024/01/03-xixia.md",
+                "走访代表联络站。",
+                "走访茶农。",
+            ),
+        ),
+        (
+            "a report deleted",
+            Step::Remove("content/2023/45/02-xixian.md"),
+        ),
+        (
+            "a template override",
+            Step::Write(
+                "templates/404.html",
+                template.replace("<h1>找不到页面</h1>", "<h1>找不到这个页面</h1>"),
+            ),
+        ),
+        (
+            "site.toml",
+            Step::Replace(
+                "site.toml",
+                "title = \"代表工作\"",
+                "title = \"代表工作（测试）\"",
+            ),
+        ),
+        (
+            "a body edit after the full builds",
+            Step::Replace(
+                REPORT,
+                "5G网络覆盖全部站点。",
+                "5G网络覆盖全部站点。站点值班表每月公布。",
+            ),
+        ),
+    ];
+    for (name, step) in steps {
+        let path = |file: &str| p.site.path().join(file);
+        match &step {
+            Step::Replace(file, from, to) => edit(&path(file), from, to),
+            Step::Write(file, text) => {
+                std::fs::create_dir_all(path(file).parent().unwrap()).unwrap();
+                std::fs::write(path(file), text).unwrap()
+            }
+            Step::Remove(file) => std::fs::remove_file(path(file)).unwrap(),
+        }
+        // Each step ends with the index caught up, or with a full build or
+        // render.
+        let lines = lines_until_any(
+            &p.log,
+            &[
+                "检索索引已更新",
+                "已重新构建",
+                "重新渲染全部页面",
+                "构建失败",
+            ],
+        );
+        assert!(
+            !lines.last().unwrap().starts_with("构建失败"),
+            "{name}: {lines:?}"
+        );
+        assert_served_equals_full_build(&p, name);
     }
 }
