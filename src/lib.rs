@@ -18,5 +18,6 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod sources;
 pub mod text;
 pub mod theme;

@@ -32,6 +32,29 @@ pub struct BuildOptions {
     pub strict: bool,
 }
 
+impl BuildOptions {
+    /// A plain build of the site at `root` into `out`: no drafts, the
+    /// site's own base path, with the search index, refusing an output
+    /// folder jianbao did not write.
+    pub fn new(root: PathBuf, out: PathBuf) -> BuildOptions {
+        BuildOptions {
+            root,
+            out,
+            drafts: false,
+            base_path: None,
+            search_index: true,
+            replace_out: false,
+            strict: false,
+        }
+    }
+}
+
+/// Where a site is written unless told otherwise: `public/` beside its
+/// sources.
+pub fn default_output(root: &Path) -> PathBuf {
+    root.join("public")
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct BuildSummary {
     pub issues: usize,

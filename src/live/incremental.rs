@@ -19,6 +19,7 @@ use crate::render::dependents::{self, PageRecords};
 use crate::render::{Job, OutputFile, Renderer};
 use crate::serve::{PreviewHandle, Searchable};
 use crate::site::{self, BuildOptions, PreviewBuild, Stage};
+use crate::sources::Source;
 
 /// What a set of changed paths asks for.
 #[derive(Debug, PartialEq)]
@@ -92,14 +93,9 @@ impl LiveSite {
         let mut full: Option<String> = None;
         for path in paths {
             let relative = path.strip_prefix(&self.root).unwrap_or(path);
-            let first = relative
-                .components()
-                .next()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .unwrap_or_default();
-            match first.as_str() {
-                "templates" | "themes" | "static" => render = true,
-                "content" => {
+            match crate::sources::kind_of(relative) {
+                Some(Source::Theme) => render = true,
+                Some(Source::Content) => {
                     let known = content::report_source(&self.root, path)
                         .filter(|file| archive.reports.iter().any(|r| r.source == file.relative));
                     match known {
@@ -114,7 +110,7 @@ impl LiveSite {
                         }
                     }
                 }
-                _ => {
+                Some(Source::Config) | None => {
                     full.get_or_insert_with(|| {
                         format!("{} 已修改", display_path(&self.root, path))
                     });

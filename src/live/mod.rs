@@ -42,19 +42,11 @@ fn relevant(root: &Path, out: &Path, tantivy: &Path, path: &Path) -> bool {
     let Ok(relative) = path.strip_prefix(root) else {
         return false;
     };
-    let first = relative
-        .components()
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
     let hidden = relative.components().any(|c| {
         c.as_os_str().to_string_lossy().starts_with('.')
             || c.as_os_str().to_string_lossy().starts_with("~$")
     });
-    !hidden
-        && matches!(
-            first.as_deref(),
-            Some("content" | "templates" | "themes" | "static" | "site.toml")
-        )
+    !hidden && crate::sources::kind_of(relative).is_some()
 }
 
 /// A failed build's errors, as the overlay lists them.

@@ -427,7 +427,7 @@ pub fn check_output_location(root: &Path, out: &Path) -> Result<()> {
             out_abs.display()
         );
     }
-    for protected in ["content", "templates", "themes", "static", "site.toml"] {
+    for (protected, _) in crate::sources::SOURCES {
         let path = root.join(protected);
         if out_abs.starts_with(&path) {
             bail!(

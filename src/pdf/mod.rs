@@ -9,6 +9,9 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 pub(crate) mod freshness;
+mod issues;
+
+pub use issues::{print_issues, NoSuchIssues, PdfEvent, PdfOutcome, PdfRequest};
 
 /// Finds a Chromium-family browser: `$JIANBAO_CHROMIUM`, then where
 /// Chromium, Google Chrome and Microsoft Edge are usually installed on
@@ -159,7 +162,7 @@ fn file_url(path: &str) -> String {
 }
 
 /// Prints one HTML file to PDF.
-pub fn print(chromium: &Path, html: &Path, pdf: &Path) -> Result<()> {
+pub(crate) fn print(chromium: &Path, html: &Path, pdf: &Path) -> Result<()> {
     let profile = tempfile::tempdir().context("无法创建浏览器的临时配置文件夹")?;
     let html = html
         .canonicalize()
@@ -202,14 +205,14 @@ pub fn print(chromium: &Path, html: &Path, pdf: &Path) -> Result<()> {
     Ok(())
 }
 
-pub struct Job {
+pub(crate) struct Job {
     pub label: String,
     pub html: PathBuf,
     pub pdf: PathBuf,
 }
 
 /// Prints every job, `parallel` at a time; returns the failures.
-pub fn print_all(
+pub(crate) fn print_all(
     chromium: &Path,
     jobs: &[Job],
     parallel: usize,

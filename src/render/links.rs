@@ -107,13 +107,17 @@ pub(crate) fn issue_path(issue: &Issue) -> String {
     issue_folder(issue.year, issue.number)
 }
 
-fn issue_folder(year: i32, number: u32) -> String {
+/// The folder of issue `number` of `year`.
+pub fn issue_folder(year: i32, number: u32) -> String {
     format!("{year}/{number:02}/")
 }
 
-/// An issue's print page, which `jianbao pdf` prints.
+/// The file name of an issue's print page, which `jianbao pdf` prints.
+pub const PRINT_PAGE: &str = "print.html";
+
+/// An issue's print page.
 pub(crate) fn print_path(issue: &Issue) -> String {
-    format!("{}print.html", issue_path(issue))
+    format!("{}{PRINT_PAGE}", issue_path(issue))
 }
 
 /// The PDF of an issue, beside its pages.
