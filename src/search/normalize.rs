@@ -6,12 +6,7 @@
 
 /// Folds one character. 1:1, so offsets survive.
 pub fn fold(c: char) -> char {
-    let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    };
-    c.to_ascii_lowercase()
+    crate::text::fold_width(c).to_ascii_lowercase()
 }
 
 pub fn fold_str(text: &str) -> String {
