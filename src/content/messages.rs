@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 
 use super::front_matter::FieldError;
 use super::model::Issue;
-use super::{placeholders, ReportFile, SourceFile};
+use super::parse::ReportFile;
+use super::{placeholders, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The folder of a file as the editor wrote it: `content/2024/3/`.
