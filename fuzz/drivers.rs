@@ -239,7 +239,7 @@ fn check_imported(issue: &ImportedIssue) {
             force: false,
         },
     ] {
-        let planned = import::files_for(&issue, &config, &options);
+        let planned = import::files_for(issue, &config, &options);
         let mut paths = BTreeSet::new();
         let mut reports = issue.reports.iter();
         for (path, text) in &planned {
@@ -250,7 +250,7 @@ fn check_imported(issue: &ImportedIssue) {
                 path.display()
             );
             if path.ends_with("_issue.md") {
-                check_issue_file(text, &issue, &options);
+                check_issue_file(text, issue, &options);
             } else {
                 let report = reports.next().expect("one file per report");
                 check_report_file(text, report);
