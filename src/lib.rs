@@ -6,6 +6,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod encoding;
+pub mod font_coverage;
 mod html;
 pub mod import;
 pub mod keywords;

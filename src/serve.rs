@@ -52,6 +52,8 @@ pub struct ServerState {
     pub hosts: AllowedHosts,
     /// Timeouts and the connection cap.
     pub limits: Limits,
+    /// The port listened on, once bound: `Host` must name it.
+    pub bound_port: std::sync::OnceLock<u16>,
 }
 
 impl ServerState {
@@ -66,6 +68,7 @@ impl ServerState {
             live: true,
             hosts: AllowedHosts::default(),
             limits: Limits::for_this_process(),
+            bound_port: std::sync::OnceLock::new(),
         }
     }
 
@@ -381,6 +384,7 @@ pub fn run(
             .await
             .with_context(|| format!("无法监听 {address}：端口可能已被占用，可用 --port 换一个"))?;
         let bound = listener.local_addr()?;
+        state.bound_port.set(bound.port()).ok();
         ready(bound);
         let limits = state.limits;
         listen::serve(listener, router(state), limits, async {

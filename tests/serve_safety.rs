@@ -103,6 +103,10 @@ fn requests_naming_another_host_get_a_refusal_and_nothing_of_the_archive() {
         format!("localhost.attacker.example:{port}"),
         format!("127.0.0.1.nip.io:{port}"),
         "office-pc.attacker.example".to_string(),
+        // A loopback name or an address with another port: not what a
+        // browser that connected here sends.
+        format!("localhost:{}", port.wrapping_add(1)),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
     ] {
         for target in [
             "/",
@@ -134,8 +138,9 @@ fn requests_naming_another_host_get_a_refusal_and_nothing_of_the_archive() {
     );
     assert_eq!(answer.status, 403);
 
-    // Loopback names, addresses (with or without the port) and the name
-    // given with --allow-host are this server.
+    // Loopback names and addresses with the port served (or none, as curl
+    // sends for port 80), and the name given with --allow-host (with any
+    // port or none: a reverse proxy may be in front) are this server.
     for host in [
         format!("127.0.0.1:{port}"),
         format!("localhost:{port}"),
@@ -144,6 +149,7 @@ fn requests_naming_another_host_get_a_refusal_and_nothing_of_the_archive() {
         format!("preview.localhost:{port}"),
         "127.0.0.1".to_string(),
         format!("office-pc:{port}"),
+        "office-pc".to_string(),
     ] {
         let answer = ask(port, "GET", "/drafts/xinxiang/", &[("Host", &host)]);
         assert_eq!(answer.status, 200, "Host {host}");

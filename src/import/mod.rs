@@ -105,6 +105,12 @@ pub fn read_issue(bytes: &[u8]) -> Result<ImportedIssue, DecodeProblem> {
     Ok(parse(&decoded.text))
 }
 
+/// Reads a `.docx` file's bytes as an issue. Pure, so it can be fuzzed
+/// (fuzz/drivers.rs).
+pub fn read_docx(bytes: &[u8]) -> Result<ImportedIssue, ReadError> {
+    Ok(recognize::recognize(docx::read(bytes)?, MASTHEAD))
+}
+
 /// Reads any input file as an issue: the format from its content, each
 /// size capped before it is read. `masthead` is the bulletin's name.
 pub fn read_file(path: &Path, masthead: &str) -> Result<(Format, ImportedIssue), ReadError> {

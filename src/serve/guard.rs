@@ -48,17 +48,31 @@ impl AllowedHosts {
     /// the attacker controls, and a browser sends an address only when it
     /// connected to that address. `localhost` and names under it resolve
     /// to loopback in browsers themselves (RFC 6761).
-    fn allows(&self, host: &str) -> bool {
-        if host.parse::<std::net::Ipv4Addr>().is_ok()
+    fn allows(&self, host: &str, port: &str, bound_port: Option<u16>) -> bool {
+        if self.names_user(host) {
+            // A reverse proxy in front may give its own port, or none.
+            return true;
+        }
+        let local = Self::is_local(host);
+        // A loopback name or an address must also give the port this
+        // server listens on, as a browser that connected here does. One
+        // without a port is let through: a browser leaves the port out only
+        // for 80 and 443, so it is a tool on this computer (curl, wget).
+        local
+            && (port.is_empty() || bound_port.is_none_or(|bound| port.parse::<u16>() == Ok(bound)))
+    }
+
+    fn is_local(host: &str) -> bool {
+        host.parse::<std::net::Ipv4Addr>().is_ok()
             || host
                 .strip_prefix('[')
                 .and_then(|h| h.strip_suffix(']'))
                 .is_some_and(|h| h.parse::<std::net::Ipv6Addr>().is_ok())
             || host == "localhost"
             || host.ends_with(".localhost")
-        {
-            return true;
-        }
+    }
+
+    fn names_user(&self, host: &str) -> bool {
         self.names.iter().any(|name| match name.strip_prefix('.') {
             Some(domain) => host == domain || host.ends_with(name.as_str()),
             None => host == name,
@@ -127,9 +141,12 @@ pub(super) async fn guard(
     next: Next,
 ) -> Response {
     let authority = authority(&request);
+    let bound_port = state.bound_port.get().copied();
     let Some(authority) = authority.filter(|a| {
-        let host = split_port(a).map_or("", |(h, _)| h);
-        state.hosts.allows(host.strip_suffix('.').unwrap_or(host))
+        let (host, port) = split_port(a).unwrap_or(("", ""));
+        state
+            .hosts
+            .allows(host.strip_suffix('.').unwrap_or(host), port, bound_port)
     }) else {
         let shown = request
             .headers()
@@ -137,7 +154,7 @@ pub(super) async fn guard(
             .and_then(|h| h.to_str().ok())
             .unwrap_or("")
             .to_string();
-        return protect(refused_host(&shown), None);
+        return protect(refused_host(&shown, bound_port), None);
     };
     let response = next.run(request).await;
     protect(response, Some(&authority))
@@ -190,10 +207,13 @@ pub(super) fn content_security_policy(authority: Option<&str>) -> String {
     )
 }
 
-fn refused_host(shown: &str) -> Response {
+fn refused_host(shown: &str, bound_port: Option<u16>) -> Response {
     let shown = crate::html::escape(shown);
+    let example = bound_port.map_or(String::new(), |port| {
+        format!("（如 <code>http://127.0.0.1:{port}/</code>）")
+    });
     let page = format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>拒绝访问</title></head><body><h1>拒绝访问</h1><p>这是 jianbao 的本机预览服务器，只接受用 localhost、127.0.0.1 或本机 IP 地址打开的网址，不接受网址中的主机名“{shown}”（这样可以防止其他网站借用这个名称读取预览的档案）。</p><p>如果确实要用这个名称访问，请在启动时加上 <code>--allow-host 名称</code>。</p></body></html>"
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>拒绝访问</title></head><body><h1>拒绝访问</h1><p>这是 jianbao 的本机预览服务器，只接受用 localhost、127.0.0.1 或本机 IP 地址加上本服务的端口打开的网址{example}，不接受网址中的“{shown}”（这样可以防止其他网站借用别的名称读取预览的档案）。</p><p>如果确实要用这个名称访问，请在启动时加上 <code>--allow-host 名称</code>。</p></body></html>"
     );
     (
         StatusCode::FORBIDDEN,
@@ -240,7 +260,7 @@ mod tests {
 
     fn allowed(extra: &[&str], host: &str) -> bool {
         let names: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-        AllowedHosts::new(&names).unwrap().allows(host)
+        AllowedHosts::new(&names).unwrap().allows(host, "", None)
     }
 
     #[test]
@@ -268,6 +288,18 @@ mod tests {
         assert!(allowed(&[".example.org"], "a.example.org"));
         assert!(!allowed(&[".example.org"], "badexample.org"));
         assert!(AllowedHosts::new(&["http://x:80".to_string()]).is_err());
+    }
+
+    #[test]
+    fn local_names_must_give_the_port_served_if_any_named_hosts_need_not() {
+        let hosts = AllowedHosts::new(&["office-pc".to_string()]).unwrap();
+        assert!(hosts.allows("localhost", "1111", Some(1111)));
+        assert!(hosts.allows("127.0.0.1", "1111", Some(1111)));
+        assert!(!hosts.allows("localhost", "8080", Some(1111)));
+        assert!(hosts.allows("localhost", "", Some(1111)));
+        assert!(!hosts.allows("localhost", "x", Some(1111)));
+        assert!(hosts.allows("office-pc", "", Some(1111)));
+        assert!(hosts.allows("office-pc", "443", Some(1111)));
     }
 
     #[test]
