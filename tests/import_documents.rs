@@ -182,10 +182,7 @@ fn printed(site: &Site, issues: &[&str]) -> Vec<PathBuf> {
             let (year, number) = issue.split_once('/').unwrap();
             let number: u32 = number.parse().unwrap();
             out.join(format!("{year}/{number:02}"))
-                .join(jianbao::render::links::pdf_file_name(
-                    year.parse().unwrap(),
-                    number,
-                ))
+                .join(jianbao::pdf::file_name(year.parse().unwrap(), number))
         })
         .collect();
     pdfs.iter().for_each(|p| import_support::keep(p));

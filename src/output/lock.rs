@@ -29,7 +29,7 @@ use super::Place;
 
 /// Held until dropped.
 #[must_use = "the lock is released when dropped"]
-pub struct OutputLock {
+pub(crate) struct OutputLock {
     path: PathBuf,
 }
 
@@ -46,7 +46,7 @@ fn held() -> &'static Mutex<HashMap<PathBuf, Held>> {
 
 impl OutputLock {
     /// Waits until no other process writes `place`, saying so when it must.
-    pub fn acquire(place: &Place) -> Result<OutputLock> {
+    pub(crate) fn acquire(place: &Place) -> Result<OutputLock> {
         let path = place.sibling("lock");
         let mut held = held()
             .lock()

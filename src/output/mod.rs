@@ -20,8 +20,8 @@ mod lock;
 mod ownership;
 mod swap;
 
-pub use lock::OutputLock;
-pub use ownership::{add_to_record, foreign_files, Foreign, ForeignOutput, MANIFEST};
+pub(crate) use lock::OutputLock;
+pub(crate) use ownership::{add_to_record, foreign_files, MANIFEST};
 
 /// Where an output goes: the folder, its parent and its name, with a
 /// symbolic link at the output's place followed to the folder it names
@@ -29,7 +29,7 @@ pub use ownership::{add_to_record, foreign_files, Foreign, ForeignOutput, MANIFE
 /// link). Staging folders, the lock and leftovers sit beside it as
 /// `.<name>.<what>`, on the same file system so that a rename swaps them.
 #[derive(Debug, Clone)]
-pub struct Place {
+pub(crate) struct Place {
     pub out: PathBuf,
     parent: PathBuf,
     name: String,
@@ -37,7 +37,7 @@ pub struct Place {
 
 impl Place {
     /// Makes the parent folder when it is missing.
-    pub fn of(out: &Path) -> Result<Place> {
+    pub(crate) fn of(out: &Path) -> Result<Place> {
         // `.` and `..` name no folder by themselves: their real path does.
         let out = match fs::symlink_metadata(out) {
             Ok(meta) if meta.file_type().is_symlink() || out.file_name().is_none() => {
@@ -121,12 +121,12 @@ impl Place {
 
 /// The lock on an output, for commands that write into it between builds
 /// (`jianbao pdf`); builds inside take it again without waiting.
-pub fn lock(out: &Path) -> Result<OutputLock> {
+pub(crate) fn lock(out: &Path) -> Result<OutputLock> {
     OutputLock::acquire(&Place::of(out)?)
 }
 
 /// Refuses an output folder holding files jianbao did not write.
-pub fn check_ownership(out: &Path) -> Result<()> {
+pub(crate) fn check_ownership(out: &Path) -> Result<()> {
     match foreign_files(out)? {
         Some(foreign) => Err(foreign.into()),
         None => Ok(()),
@@ -134,7 +134,7 @@ pub fn check_ownership(out: &Path) -> Result<()> {
 }
 
 /// A new site being written beside the output, swapped in by `commit`.
-pub struct Staging {
+pub(crate) struct Staging {
     dir: PathBuf,
     place: Place,
     /// Every file written, for the output's record.
@@ -148,7 +148,7 @@ pub struct Staging {
 
 /// What a swap did.
 #[derive(Debug, Default, Clone)]
-pub struct Swapped {
+pub(crate) struct Swapped {
     /// Files jianbao had not written, replaced at the user's request.
     pub replaced_foreign: usize,
 }
@@ -158,7 +158,7 @@ impl Staging {
     /// is a rename), with the output locked and dead builds' leftovers
     /// removed. With `replace`, files in the output that jianbao did not
     /// write are replaced too; otherwise `commit` refuses them.
-    pub fn create(out: &Path, replace: bool) -> Result<Staging> {
+    pub(crate) fn create(out: &Path, replace: bool) -> Result<Staging> {
         let place = Place::of(out)?;
         let lock = OutputLock::acquire(&place)?;
         place.remove_leftovers();
@@ -179,11 +179,7 @@ impl Staging {
         })
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    pub fn write(&self, file: &OutputFile) -> Result<()> {
+    pub(crate) fn write(&self, file: &OutputFile) -> Result<()> {
         if file.path.split('/').any(|part| part == "..")
             || file.path.starts_with('/')
             || file.path == MANIFEST
@@ -235,7 +231,7 @@ impl Staging {
     /// the output in one step (see `swap`). The old output is deleted in
     /// the background. Refuses, leaving the output as it was, when files
     /// jianbao did not write appeared in it meanwhile.
-    pub fn commit(mut self) -> Result<Swapped> {
+    pub(crate) fn commit(mut self) -> Result<Swapped> {
         let written = std::mem::take(
             &mut *self
                 .written
@@ -407,7 +403,7 @@ impl Drop for Staging {
 
 /// Refuses output folders whose replacement would destroy the site's
 /// sources: the root itself, an ancestor of it, or `content/` and friends.
-pub fn check_output_location(root: &Path, out: &Path) -> Result<()> {
+pub(crate) fn check_output_location(root: &Path, out: &Path) -> Result<()> {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let out_abs = if out.is_absolute() {
         out.to_path_buf()
@@ -443,7 +439,7 @@ pub fn check_output_location(root: &Path, out: &Path) -> Result<()> {
 /// never sees half a file, and only where the bytes differ from what is
 /// there: `serve`'s incremental rebuilds. Files new to the output are
 /// added to its record. Returns the paths rewritten.
-pub fn update_in_place(out: &Path, files: &[OutputFile]) -> Result<Vec<String>> {
+pub(crate) fn update_in_place(out: &Path, files: &[OutputFile]) -> Result<Vec<String>> {
     let _lock = lock(out)?;
     let changed: Vec<Option<String>> = files
         .par_iter()

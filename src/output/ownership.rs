@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 /// The record of what jianbao wrote, at the top of every output.
-pub const MANIFEST: &str = ".jianbao-output";
+pub(crate) const MANIFEST: &str = ".jianbao-output";
 
 const HEADER: &str = "# jianbao 输出记录：这个文件夹由 jianbao 生成，下面每行是它写入的一个文件。
 # 下次生成网站时整个文件夹会被替换；不在此列的文件会让 jianbao 停下，而不会被删除。
@@ -50,7 +50,7 @@ fn is_own_temporary(name: &str) -> bool {
 
 /// Why an output folder is not jianbao's to replace.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Foreign {
+pub(crate) enum Foreign {
     /// A file (or a link to one) where the folder should be.
     NotAFolder,
     /// A folder with files but no record: another program's, or one made
@@ -62,7 +62,7 @@ pub enum Foreign {
 
 /// The refusal, with the files that would have been lost.
 #[derive(Debug, Clone)]
-pub struct ForeignOutput {
+pub(crate) struct ForeignOutput {
     pub out: PathBuf,
     pub kind: Foreign,
     /// The first few foreign files, relative to the folder.
@@ -141,7 +141,7 @@ pub(super) fn record_text(paths: &[String]) -> String {
 /// build (`serve`'s new files, `pdf`'s PDFs). A folder without a record is
 /// left without one: a few listed files would not make it jianbao's.
 /// The caller holds the output lock.
-pub fn add_to_record(out: &Path, paths: &[String]) -> Result<()> {
+pub(crate) fn add_to_record(out: &Path, paths: &[String]) -> Result<()> {
     let Some(listed) = read_record(out) else {
         return Ok(());
     };
@@ -165,7 +165,7 @@ pub fn add_to_record(out: &Path, paths: &[String]) -> Result<()> {
 
 /// What in `out` jianbao did not write; `None` when the folder is missing,
 /// empty, or jianbao's own.
-pub fn foreign_files(out: &Path) -> Result<Option<ForeignOutput>> {
+pub(crate) fn foreign_files(out: &Path) -> Result<Option<ForeignOutput>> {
     let meta = match std::fs::metadata(out) {
         Ok(meta) => meta,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {

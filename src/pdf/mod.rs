@@ -11,6 +11,9 @@ use rayon::prelude::*;
 pub(crate) mod freshness;
 mod issues;
 
+/// The PDF's file name beside an issue's pages.
+pub use crate::render::links::pdf_file_name as file_name;
+
 pub use issues::{print_issues, NoSuchIssues, PdfEvent, PdfOutcome, PdfRequest};
 
 /// Finds a Chromium-family browser: `$JIANBAO_CHROMIUM`, then where

@@ -108,12 +108,12 @@ pub(crate) fn issue_path(issue: &Issue) -> String {
 }
 
 /// The folder of issue `number` of `year`.
-pub fn issue_folder(year: i32, number: u32) -> String {
+pub(crate) fn issue_folder(year: i32, number: u32) -> String {
     format!("{year}/{number:02}/")
 }
 
 /// The file name of an issue's print page, which `jianbao pdf` prints.
-pub const PRINT_PAGE: &str = "print.html";
+pub(crate) const PRINT_PAGE: &str = "print.html";
 
 /// An issue's print page.
 pub(crate) fn print_path(issue: &Issue) -> String {

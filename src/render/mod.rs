@@ -11,7 +11,7 @@
 mod charts;
 pub(crate) mod dependents;
 mod feeds;
-pub mod links;
+pub(crate) mod links;
 mod pages;
 pub(crate) mod reads;
 mod related;

@@ -52,12 +52,12 @@ impl Template {
 }
 
 /// The built-in templates, by name: what `jianbao theme eject` copies.
-pub fn builtin_templates() -> &'static [(&'static str, &'static str)] {
+pub(crate) fn builtin_templates() -> &'static [(&'static str, &'static str)] {
     BUILTIN_TEMPLATES
 }
 
 /// The built-in static files, by name.
-pub fn builtin_static() -> &'static [(&'static str, &'static [u8])] {
+pub(crate) fn builtin_static() -> &'static [(&'static str, &'static [u8])] {
     BUILTIN_STATIC
 }
 
@@ -240,7 +240,7 @@ fn fingerprints(static_files: &BTreeMap<String, Origin>) -> BTreeMap<String, Str
 
 /// 64-bit FNV-1a, in hex: enough to tell one version of a file from the
 /// next (no one forges a style sheet to collide with it).
-pub fn content_hash(bytes: &[u8]) -> String {
+pub(crate) fn content_hash(bytes: &[u8]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for &byte in bytes {
         hash ^= u64::from(byte);
