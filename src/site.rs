@@ -102,8 +102,7 @@ pub fn render_over(
         || renderer.render_all(sink),
         || {
             with_search.then(|| {
-                let search = search::indexer::build(archive, &links);
-                let files = search::files::to_files(&search, &build_id());
+                let files = search::index_files(archive, &links, &build_id());
                 let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
                 files.into_par_iter().try_for_each(sink).map(|_| paths)
             })
