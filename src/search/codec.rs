@@ -72,8 +72,9 @@ impl<'a> Bytes<'a> {
 #[derive(Default)]
 pub struct BitWriter {
     pub bytes: Vec<u8>,
-    /// Bits used in the last byte (0 = start a new one).
-    used: u32,
+    /// Bits not yet written out, lowest first.
+    pending: u64,
+    count: u32,
 }
 
 impl BitWriter {
@@ -81,19 +82,18 @@ impl BitWriter {
         BitWriter::default()
     }
 
-    /// The low `n` bits of `value`, lowest first.
-    pub fn bits(&mut self, mut value: u64, mut n: u32) {
-        while n > 0 {
-            if self.used == 0 {
-                self.bytes.push(0);
-            }
-            let room = 8 - self.used;
-            let take = room.min(n);
-            let last = self.bytes.last_mut().expect("a byte");
-            *last |= ((value & ((1 << take) - 1)) as u8) << self.used;
-            value >>= take;
-            n -= take;
-            self.used = (self.used + take) % 8;
+    /// The low `n` bits of `value`, lowest first (`n` ≤ 56).
+    pub fn bits(&mut self, value: u64, n: u32) {
+        debug_assert!(n <= 56);
+        if n == 0 {
+            return;
+        }
+        self.pending |= (value & ((1u64 << n) - 1)) << self.count;
+        self.count += n;
+        while self.count >= 8 {
+            self.bytes.push(self.pending as u8);
+            self.pending >>= 8;
+            self.count -= 8;
         }
     }
 
@@ -110,9 +110,12 @@ impl BitWriter {
     pub fn rice(&mut self, value: u32, k: u32) {
         let quotient = value >> k;
         if quotient < RICE_ESCAPE {
-            self.ones(quotient);
-            self.bits(0, 1);
-            self.bits(u64::from(value), k);
+            // quotient ones, a zero, the low k bits: at most 16 + 1 + 24.
+            let low = u64::from(value) & ((1u64 << k) - 1);
+            self.bits(
+                ((1u64 << quotient) - 1) | (low << (quotient + 1)),
+                quotient + 1 + k,
+            );
         } else {
             self.ones(RICE_ESCAPE);
             let length = 32 - value.leading_zeros();
@@ -131,7 +134,10 @@ impl BitWriter {
         self.bits(u64::from(value), top);
     }
 
-    pub fn finish(self) -> Vec<u8> {
+    pub fn finish(mut self) -> Vec<u8> {
+        if self.count > 0 {
+            self.bytes.push(self.pending as u8);
+        }
         self.bytes
     }
 }
@@ -348,6 +354,8 @@ pub struct Alphabet {
     pub lengths: Vec<u8>,
     /// Each code with its bits reversed, ready to write lowest first.
     reversed: Vec<u32>,
+    /// Symbol → index, for large alphabets (small ones are searched).
+    lookup: Option<rustc_hash::FxHashMap<u32, u32>>,
 }
 
 impl Alphabet {
@@ -367,10 +375,18 @@ impl Alphabet {
                 }
             })
             .collect();
+        let lookup = (symbols.len() > 32).then(|| {
+            symbols
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| (s, i as u32))
+                .collect()
+        });
         Alphabet {
             symbols,
             lengths,
             reversed,
+            lookup,
         }
     }
 
@@ -389,9 +405,13 @@ impl Alphabet {
 
     /// Index of `symbol` in the table.
     pub fn index(&self, symbol: u32) -> usize {
-        self.symbols
-            .binary_search(&symbol)
-            .expect("symbol in its alphabet")
+        match &self.lookup {
+            Some(map) => map[&symbol] as usize,
+            None => self
+                .symbols
+                .binary_search(&symbol)
+                .expect("symbol in its alphabet"),
+        }
     }
 
     pub fn write(&self, bits: &mut BitWriter, index: usize) {

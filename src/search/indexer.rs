@@ -9,8 +9,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::data::*;
+use super::grams::{pair_key, pair_lists, unigram_lists, Coded, PairAcc, Scratch};
 use super::normalize::{fold, is_break};
-use super::postings::{self, DocEntry, Pair, Plan, BREAK};
+use super::postings::{self, DocEntry, Pair, Plan};
 use crate::content::Archive;
 use crate::render::links::{self, Links};
 
@@ -127,138 +128,37 @@ pub struct Postings {
     pub keywords: Vec<(String, Vec<u8>)>,
 }
 
-/// A pair's occurrences while indexing.
-#[derive(Default)]
-struct PairAcc {
-    docs: Vec<DocEntry>,
-    left: Vec<u32>,
-    right: Vec<u32>,
-}
-
-/// Everything one document adds: its characters' and pairs' counts, and
-/// each pair occurrence's contexts, grouped by key in text order.
-struct DocGrams {
-    /// (character, count, zone count)
-    singles: Vec<(char, u32, u32)>,
-    /// (pair key, zone count, end of its contexts in `contexts`)
-    pairs: Vec<(u64, u32, u32)>,
-    /// (left, right) of every pair occurrence, grouped by pair, in text
-    /// order within a pair.
-    contexts: Vec<(u32, u32)>,
-}
-
-fn pair_key(a: char, b: char) -> u64 {
-    (u64::from(a as u32) << 32) | u64::from(b as u32)
-}
-
-fn pair_string(key: u64) -> String {
-    let a = char::from_u32((key >> 32) as u32).unwrap_or('\u{FFFD}');
-    let b = char::from_u32(key as u32).unwrap_or('\u{FFFD}');
-    [a, b].into_iter().collect()
-}
-
-fn doc_grams(chars: &[char], zone_end: usize) -> DocGrams {
-    let symbol = |i: Option<usize>| match i.and_then(|i| chars.get(i)) {
-        Some(&c) if !is_break(c) => c as u32,
-        _ => BREAK,
-    };
-    let mut singles: Vec<(char, u32)> = Vec::with_capacity(chars.len());
-    let mut pairs: Vec<(u64, u32, u32, u32)> = Vec::with_capacity(chars.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if is_break(c) {
-            continue;
-        }
-        singles.push((c, i as u32));
-        if let Some(&next) = chars.get(i + 1) {
-            if !is_break(next) {
-                let left = symbol(i.checked_sub(1));
-                let right = symbol(Some(i + 2));
-                pairs.push((pair_key(c, next), i as u32, left, right));
-            }
-        }
-    }
-    singles.sort_unstable();
-    pairs.sort_unstable_by_key(|p| (p.0, p.1));
-    let zone = zone_end as u32;
-    let singles = singles
-        .chunk_by(|a, b| a.0 == b.0)
-        .map(|g| {
-            let in_zone = g.iter().filter(|(_, p)| *p < zone).count() as u32;
-            (g[0].0, g.len() as u32, in_zone)
-        })
-        .collect();
-    let contexts = pairs.iter().map(|p| (p.2, p.3)).collect();
-    let mut end = 0u32;
-    let pairs = pairs
-        .chunk_by(|a, b| a.0 == b.0)
-        .map(|g| {
-            let in_zone = g.iter().filter(|p| p.1 < zone).count() as u32;
-            end += g.len() as u32;
-            (g[0].0, in_zone, end)
-        })
-        .collect();
-    DocGrams {
-        singles,
-        pairs,
-        contexts,
-    }
-}
-
 pub fn postings(corpus: &Corpus) -> Postings {
-    let mut unigrams: FxHashMap<char, Vec<DocEntry>> = FxHashMap::default();
-    let mut pairs: FxHashMap<u64, PairAcc> = FxHashMap::default();
-    // Chunks bound the memory of the per-document buffers.
-    for (chunk_index, chunk) in corpus.docs.chunks(256).enumerate() {
-        let first = chunk_index * 256;
-        let grams: Vec<DocGrams> = chunk
-            .par_iter()
-            .map(|doc| {
-                let chars: Vec<char> = doc.text.chars().map(fold).collect();
-                doc_grams(&chars, doc.zone_len())
-            })
-            .collect();
-        for (i, grams) in grams.into_iter().enumerate() {
-            let doc = (first + i) as u32;
-            for (c, count, zone) in grams.singles {
-                unigrams
-                    .entry(c)
-                    .or_default()
-                    .push(DocEntry { doc, count, zone });
-            }
-            let mut start = 0usize;
-            for (key, zone, end) in grams.pairs {
-                let contexts = &grams.contexts[start..end as usize];
-                start = end as usize;
-                let acc = pairs.entry(key).or_default();
-                acc.docs.push(DocEntry {
-                    doc,
-                    count: contexts.len() as u32,
-                    zone,
-                });
-                acc.left.extend(contexts.iter().map(|c| c.0));
-                acc.right.extend(contexts.iter().map(|c| c.1));
-            }
-        }
-    }
+    let coded = Coded::new(corpus);
+    let unigrams = unigram_lists(&coded);
+    let pairs = pair_lists(&coded);
     let mut out = Postings {
         unigrams: unigrams
             .par_iter()
-            .map(|(c, list)| (c.to_string(), postings::encode_doc_list(list)))
+            .enumerate()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(id, list)| (coded.chars[id].to_string(), postings::encode_doc_list(list)))
             .collect(),
         ..Postings::default()
     };
     out.pairs = pairs
         .par_iter()
-        .map(|(&key, acc)| {
-            let left = postings::encode_contexts(&acc.left);
-            let right = postings::encode_contexts(&acc.right);
-            let entry = postings::encode_pair(
-                &postings::encode_doc_list(&acc.docs),
-                left.len(),
-                right.len(),
-            );
-            (pair_string(key), entry, left, right)
-        })
+        .map_init(
+            || Scratch::new(coded.chars.len()),
+            |scratch, ((a, b), acc)| {
+                let left = scratch.encode(acc.contexts.iter().map(|c| c[0]), &coded);
+                let right = scratch.encode(acc.contexts.iter().map(|c| c[1]), &coded);
+                let entry = postings::encode_pair(
+                    &postings::encode_doc_list(&acc.docs),
+                    left.len(),
+                    right.len(),
+                );
+                let key: String = [coded.chars[*a as usize], coded.chars[*b as usize]]
+                    .into_iter()
+                    .collect();
+                (key, entry, left, right)
+            },
+        )
         .collect();
     let sizes: FxHashMap<u64, (usize, usize, usize)> = out
         .pairs
@@ -269,7 +169,16 @@ pub fn postings(corpus: &Corpus) -> Postings {
             (pair_key(a, b), (entry.len(), left.len(), right.len()))
         })
         .collect();
-    out.phrases = phrase_lists(corpus, &pairs, &sizes);
+    let by_key: FxHashMap<u64, &PairAcc> = pairs
+        .iter()
+        .map(|((a, b), acc)| {
+            (
+                pair_key(coded.chars[*a as usize], coded.chars[*b as usize]),
+                acc,
+            )
+        })
+        .collect();
+    out.phrases = phrase_lists(corpus, &coded, &by_key, &sizes);
     let mut keyword_docs: HashMap<&str, Vec<u32>> = HashMap::new();
     for (doc, words) in corpus.keywords.iter().enumerate() {
         for word in words {
@@ -307,7 +216,8 @@ fn match_cost(term: &[char], sizes: &FxHashMap<u64, (usize, usize, usize)>) -> u
 /// this way instead of the contexts of three common pairs.
 fn phrase_lists(
     corpus: &Corpus,
-    pairs: &FxHashMap<u64, PairAcc>,
+    coded: &Coded,
+    pairs: &FxHashMap<u64, &PairAcc>,
     sizes: &FxHashMap<u64, (usize, usize, usize)>,
 ) -> Vec<(String, Vec<u8>)> {
     let mut candidates: Vec<Vec<char>> = USER_DICT
@@ -325,7 +235,7 @@ fn phrase_lists(
         .par_iter()
         .filter(|word| match_cost(word, sizes) > PHRASE_COST)
         .filter_map(|word| {
-            let matches = match_in_memory(word, pairs)?;
+            let matches = match_in_memory(word, coded, pairs)?;
             if matches.is_empty() {
                 return None;
             }
@@ -347,22 +257,37 @@ fn phrase_lists(
 
 /// Matches a term against the pairs being indexed, the way readers match
 /// it against the files.
-fn match_in_memory(term: &[char], pairs: &FxHashMap<u64, PairAcc>) -> Option<Vec<TermMatch>> {
-    let acc = |i: usize| pairs.get(&pair_key(term[i], term[i + 1]));
+fn match_in_memory(
+    term: &[char],
+    coded: &Coded,
+    pairs: &FxHashMap<u64, &PairAcc>,
+) -> Option<Vec<TermMatch>> {
     let plan = postings::plan(term.len(), 0, 1);
     let indexes: Vec<usize> = match plan {
         Plan::RightOfFirst => vec![0],
         Plan::LeftOfSecond => vec![1],
         Plan::Middle => (1..=term.len() - 3).collect(),
     };
-    let found: Option<Vec<&PairAcc>> = indexes.iter().map(|&i| acc(i)).collect();
-    let found = found?;
+    let found: Vec<&PairAcc> = indexes
+        .iter()
+        .map(|&i| pairs.get(&pair_key(term[i], term[i + 1])).copied())
+        .collect::<Option<_>>()?;
+    let symbols = |ids: &[u32]| -> Vec<u32> { ids.iter().map(|&i| coded.symbol(i)).collect() };
+    let contexts: Vec<(Vec<u32>, Vec<u32>)> = found
+        .iter()
+        .map(|a| {
+            let left: Vec<u32> = a.contexts.iter().map(|c| c[0]).collect();
+            let right: Vec<u32> = a.contexts.iter().map(|c| c[1]).collect();
+            (symbols(&left), symbols(&right))
+        })
+        .collect();
     let chain: Vec<Pair> = found
         .iter()
-        .map(|a| Pair {
+        .zip(&contexts)
+        .map(|(a, (left, right))| Pair {
             docs: &a.docs,
-            left: Some(&a.left),
-            right: Some(&a.right),
+            left: Some(left),
+            right: Some(right),
         })
         .collect();
     postings::match_term(term, plan, &chain).ok()

@@ -13,6 +13,7 @@ pub mod codec;
 pub mod data;
 pub mod engine;
 pub mod files;
+mod grams;
 pub mod indexer;
 pub mod normalize;
 pub mod postings;

@@ -122,12 +122,12 @@ pub fn decode_doc_list(payload: &[u8]) -> Result<Vec<DocEntry>> {
 /// A context list: the alphabet of its symbols, then each occurrence's
 /// symbol Huffman-coded.
 pub fn encode_contexts(symbols: &[u32]) -> Vec<u8> {
-    let mut counted: Vec<(u32, u64)> = Vec::new();
-    let mut sorted = symbols.to_vec();
-    sorted.sort_unstable();
-    for group in sorted.chunk_by(|a, b| a == b) {
-        counted.push((group[0], group.len() as u64));
+    let mut counts: rustc_hash::FxHashMap<u32, u64> = rustc_hash::FxHashMap::default();
+    for &s in symbols {
+        *counts.entry(s).or_default() += 1;
     }
+    let mut counted: Vec<(u32, u64)> = counts.into_iter().collect();
+    counted.sort_unstable();
     let alphabet = Alphabet::from_counts(&counted);
     let mut out = Vec::new();
     alphabet.write_table(&mut out);
