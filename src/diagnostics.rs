@@ -113,17 +113,24 @@ impl Diagnostics {
     }
 }
 
-/// The error a failed build or check returns: it carries every problem found.
+/// The error a failed build or check returns: it carries every problem
+/// found. Warnings alone fail only a strict build (`--strict`).
 #[derive(Debug)]
 pub struct ContentErrors(pub Diagnostics);
 
 impl fmt::Display for ContentErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "发现 {} 处错误，没有生成网站（原有的输出保持不变）",
-            self.0.error_count()
-        )
+        match self.0.error_count() {
+            0 => write!(
+                f,
+                "发现 {} 处警告；按 --strict 的要求，有警告就不生成网站（原有的输出保持不变）",
+                self.0.warning_count()
+            ),
+            errors => write!(
+                f,
+                "发现 {errors} 处错误，没有生成网站（原有的输出保持不变）"
+            ),
+        }
     }
 }
 

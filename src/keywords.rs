@@ -1,5 +1,6 @@
 //! Keywords of a report from jieba-rs TF-IDF, with a user dictionary of
-//! Henan place names and 人大 terms so they are kept whole.
+//! Henan place names and 人大 terms so they are kept whole, and a stop list
+//! (`data/keyword_stop_words.txt`) of words every bulletin uses.
 
 use std::sync::OnceLock;
 
@@ -7,51 +8,17 @@ use jieba_rs::{Jieba, KeywordExtract, TfIdf};
 
 const USER_DICT: &str = include_str!("../data/jieba_user_dict.txt");
 
-/// Words that occur in nearly every report and say nothing about one.
-const STOP_WORDS: &[&str] = &[
-    "人大代表",
-    "代表",
-    "人大",
-    "常委会",
-    "工作",
-    "开展",
-    "活动",
-    "推进",
-    "进一步",
-    "同时",
-    "通过",
-    "积极",
-    "充分",
-    "坚持",
-    "有效",
-    "切实",
-    "实现",
-    "提升",
-    "组织",
-    "群众",
-    "主题",
-    "以来",
-    "全面",
-    "人大常委会",
-    "县人大常委会",
-    "区人大常委会",
-    "市人大常委会",
-    "加强",
-    "推动",
-    "发挥",
-    "作用",
-    "建设",
-    "问题",
-    "情况",
-    "方面",
-    "相关",
-    "各级",
-    "一是",
-    "二是",
-    "三是",
-    "四是",
-    "五是",
-];
+/// Words that occur in nearly every 人大 bulletin and say nothing about
+/// one report, kept as data beside the user dictionary.
+const STOP_WORDS: &str = include_str!("../data/keyword_stop_words.txt");
+
+/// The stop list's words: one a line, `#` lines are comments.
+fn stop_words() -> impl Iterator<Item = &'static str> {
+    STOP_WORDS
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
 
 pub fn jieba() -> &'static Jieba {
     static JIEBA: OnceLock<Jieba> = OnceLock::new();
@@ -73,8 +40,8 @@ fn tfidf() -> &'static TfIdf {
         let mut builder = jieba_rs::KeywordExtractConfig::builder()
             .min_keyword_length(2)
             .use_hmm(config.use_hmm());
-        for word in STOP_WORDS {
-            builder = builder.add_stop_word(*word);
+        for word in stop_words() {
+            builder = builder.add_stop_word(word);
         }
         *config = builder.build();
         tfidf
@@ -121,5 +88,24 @@ mod tests {
             "{keywords:?}"
         );
         assert!(keywords.len() <= 4);
+    }
+
+    /// The words readers saw on keyword pages that say nothing.
+    #[test]
+    fn stop_words_are_left_out() {
+        let words: Vec<&str> = stop_words().collect();
+        for word in ["人次", "全县", "专业", "服务", "进站"] {
+            assert!(words.contains(&word), "{word} is not in the stop list");
+        }
+        let text = "全县组织专业代表进站服务群众 1200 人次。专业代表进站服务，全县各站服务群众。\
+            代表联络站开展民生实事票决，票决结果向群众公开。";
+        let keywords = extract("专业代表进站服务", text, &[], 8);
+        for word in ["人次", "全县", "专业", "服务", "进站"] {
+            assert!(
+                !keywords.iter().any(|k| k == word),
+                "{word} in {keywords:?}"
+            );
+        }
+        assert!(!keywords.is_empty(), "{keywords:?}");
     }
 }

@@ -70,6 +70,12 @@ enum Command {
         /// 不生成检索索引（仅用于测量，网站的检索页将无法使用）
         #[arg(long)]
         no_search: bool,
+        /// 输出文件夹中有不是 jianbao 生成的文件时，仍用新网站取代其中的全部内容（默认拒绝，不删除任何文件）
+        #[arg(long)]
+        replace_out: bool,
+        /// 有任何警告都算失败（退出码 1，不生成网站），用于定时构建和持续集成
+        #[arg(long)]
+        strict: bool,
     },
     /// 检查内容：列出所有错误和警告，不写出任何文件
     #[command(
@@ -84,6 +90,9 @@ enum Command {
         /// 同时检查草稿
         #[arg(long)]
         drafts: bool,
+        /// 有任何警告都算不通过（退出码 1），用于定时检查和持续集成
+        #[arg(long)]
+        strict: bool,
     },
     /// 全文检索：在最近一次构建的索引中查找（索引过期或不存在时先构建）
     #[command(
@@ -138,10 +147,10 @@ enum Command {
         override_usage = "jianbao pdf [年/期号 ...] [--all] [选项]"
     )]
     Pdf(PdfArgs),
-    /// 导入旧刊：把纯文本的往期（如从 PDF 提取的文字）转换成内容文件
+    /// 导入往期或来稿：把 Word（.docx、.doc、.wps）、PDF 或纯文本文件转换成内容文件
     #[command(help_template = HELP_TEMPLATE, after_help = EXIT_CODES, next_help_heading = "选项", override_usage = "jianbao import <文件>... [选项]")]
     Import {
-        /// 要导入的文本文件（UTF-8 或 GBK）
+        /// 要导入的文件：.docx、.doc、.wps、.pdf、.txt、.md（文本为 UTF-8 或 GBK）
         #[arg(value_name = "文件", required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]
@@ -166,6 +175,9 @@ enum Command {
     /// 新建一期或一篇报告
     #[command(subcommand, help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", override_usage = "jianbao new <issue|report> [选项]")]
     New(NewCommand),
+    /// 主题：把内置模板复制到网站的 templates/ 中以便修改
+    #[command(subcommand, help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", override_usage = "jianbao theme eject [模板名...] [选项]")]
+    Theme(ThemeCommand),
     /// 本地预览：构建网站，在本机端口上提供网页和检索接口（/api/search）
     #[command(
         help_template = HELP_TEMPLATE,
@@ -195,9 +207,16 @@ enum Command {
             hide_default_value = true
         )]
         bind: std::net::IpAddr,
+        /// 另外允许用这个主机名访问（可写多次；以 . 开头表示其下所有名称，如 .example.org）。
+        /// 默认只接受 localhost、127.0.0.1 和 IP 地址
+        #[arg(long = "allow-host", value_name = "主机名")]
+        allow_host: Vec<String>,
         /// 同时发布草稿
         #[arg(long)]
         drafts: bool,
+        /// 输出文件夹中有不是 jianbao 生成的文件时，仍用新网站取代其中的全部内容（默认拒绝，不删除任何文件）
+        #[arg(long)]
+        replace_out: bool,
     },
 }
 
@@ -235,6 +254,19 @@ enum NewCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// 复制内置模板：放进 templates/（style.css 等静态文件放进 static/），已有的文件不覆盖
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "jianbao theme eject [模板名...] [选项]")]
+    Eject {
+        /// 要复制的模板，如 base.html；不写则复制全部模板
+        #[arg(value_name = "模板名")]
+        names: Vec<String>,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
 #[derive(Args)]
 struct PdfArgs {
     /// 要印成 PDF 的期，写作 年/期号，如 2024/27；可写多个
@@ -256,6 +288,9 @@ struct PdfArgs {
         hide_default_value = true
     )]
     jobs: usize,
+    /// 输出文件夹中有不是 jianbao 生成的文件时，仍用新网站取代其中的全部内容（默认拒绝，不删除任何文件）
+    #[arg(long)]
+    replace_out: bool,
 }
 
 /// `2024/27` → (2024, 27), for `pdf` and `new report`.
@@ -294,8 +329,22 @@ fn main() -> ExitCode {
             out,
             drafts,
             no_search,
-        } => build(site.root.clone(), out, drafts, !no_search),
-        Command::Check { site, drafts } => check(site.root, drafts),
+            replace_out,
+            strict,
+        } => build(BuildOptions {
+            out: out.unwrap_or_else(|| site.root.join("public")),
+            root: site.root,
+            drafts,
+            base_path: None,
+            search_index: !no_search,
+            replace_out,
+            strict,
+        }),
+        Command::Check {
+            site,
+            drafts,
+            strict,
+        } => check(site.root, drafts, strict),
         Command::Search {
             query,
             site,
@@ -325,17 +374,22 @@ fn main() -> ExitCode {
             force,
         } => import(&site.root, &files, issue, date, force),
         Command::New(command) => new(command),
+        Command::Theme(ThemeCommand::Eject { names, site }) => eject(&site.root, &names),
         Command::Serve {
             site,
             out,
             port,
             bind,
+            allow_host,
             drafts,
+            replace_out,
         } => serve(
             site.root,
             out,
             std::net::SocketAddr::new(bind, port),
+            &allow_host,
             drafts,
+            replace_out,
         ),
     };
     match result {
@@ -419,32 +473,31 @@ fn progress_reporter() -> Box<dyn Fn(&str)> {
     }
 }
 
-fn build(
-    root: PathBuf,
-    out: Option<PathBuf>,
-    drafts: bool,
-    search_index: bool,
-) -> anyhow::Result<ExitCode> {
-    let out = out.unwrap_or_else(|| root.join("public"));
-    let options = BuildOptions {
-        root,
-        out,
-        drafts,
-        base_path: None,
-        search_index,
-    };
+fn build(options: BuildOptions) -> anyhow::Result<ExitCode> {
     let summary = {
         let progress = progress_reporter();
         site::build(&options, &*progress)
     };
     let summary = summary?;
     print_diagnostics(&summary.diagnostics);
+    print_replaced(&summary, &options.out);
     println!("{}", summary.line());
     println!("输出：{}", options.out.display());
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(root: PathBuf, drafts: bool) -> anyhow::Result<ExitCode> {
+/// What `--replace-out` cost, said once it happened.
+fn print_replaced(summary: &site::BuildSummary, out: &std::path::Path) {
+    if summary.replaced_foreign > 0 {
+        eprintln!(
+            "按 --replace-out 的要求，{} 中原有的 {} 个不是 jianbao 生成的文件已被新网站取代。",
+            out.display(),
+            summary.replaced_foreign
+        );
+    }
+}
+
+fn check(root: PathBuf, drafts: bool, strict: bool) -> anyhow::Result<ExitCode> {
     let (archive, diagnostics) = site::load(&root, drafts);
     let mut diagnostics = diagnostics;
     // Templates are part of the site: a broken one fails the build, so
@@ -465,6 +518,11 @@ fn check(root: PathBuf, drafts: bool) -> anyhow::Result<ExitCode> {
     let warnings = diagnostics.warning_count();
     if errors > 0 {
         eprintln!("检查未通过：{errors} 处错误，{warnings} 处警告。");
+        Ok(ExitCode::from(EXIT_CONTENT_ERRORS))
+    } else if strict && warnings > 0 {
+        eprintln!(
+            "检查未通过：0 处错误，{warnings} 处警告（按 --strict 的要求，有警告就不通过）。"
+        );
         Ok(ExitCode::from(EXIT_CONTENT_ERRORS))
     } else {
         let archive = archive.expect("no errors means an archive");
@@ -501,6 +559,10 @@ fn search(
     offset: usize,
     params: &jianbao::search::api::SearchParams,
 ) -> anyhow::Result<ExitCode> {
+    if let Err(message) = params.check() {
+        eprintln!("错误：{}", message.replacen("year", "--year", 1));
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     let out = out.unwrap_or_else(|| root.join("public"));
     let meta = out.join("search").join("meta.json");
     let built = std::fs::metadata(&meta).and_then(|m| m.modified()).ok();
@@ -511,7 +573,7 @@ fn search(
     };
     if stale {
         eprintln!("检索索引不存在或已过期，先构建网站……");
-        if let Some(code) = build_quietly(&root, &out)? {
+        if let Some(code) = build_quietly(&root, &out, false)? {
             return Ok(code);
         }
     }
@@ -595,6 +657,7 @@ fn highlighted(snippet: &str, spans: &[[u32; 2]], (open, close): (&str, &str)) -
 fn build_quietly(
     root: &std::path::Path,
     out: &std::path::Path,
+    replace_out: bool,
 ) -> anyhow::Result<Option<ExitCode>> {
     let options = BuildOptions {
         root: root.to_path_buf(),
@@ -602,9 +665,12 @@ fn build_quietly(
         drafts: false,
         base_path: None,
         search_index: true,
+        replace_out,
+        strict: false,
     };
     match site::build(&options, &|_| {}) {
         Ok(summary) => {
+            print_replaced(&summary, out);
             eprintln!("{}", summary.line());
             Ok(None)
         }
@@ -616,8 +682,25 @@ fn serve(
     root: PathBuf,
     out: Option<PathBuf>,
     address: std::net::SocketAddr,
+    allow_host: &[String],
     drafts: bool,
+    replace_out: bool,
 ) -> anyhow::Result<ExitCode> {
+    let hosts = match jianbao::serve::AllowedHosts::new(allow_host) {
+        Ok(hosts) => hosts,
+        Err(message) => {
+            eprintln!("错误：{message}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    // Said last, after the build's lines, where the editor looks.
+    let exposed = (!address.ip().is_loopback()).then(|| {
+        format!(
+            "警告：--bind {} 使其他电脑也能打开这个预览：同一网络中的任何人都能看到整个档案{}。\n    预览服务器只供在本机查看；要让别人访问，请把输出文件夹交给正式的网页服务器（如 nginx）。",
+            address.ip(),
+            if drafts { "，包括草稿（--drafts）" } else { "" }
+        )
+    });
     let out = out.unwrap_or_else(|| root.join("public"));
     let options = BuildOptions {
         root: root.clone(),
@@ -625,6 +708,8 @@ fn serve(
         drafts,
         base_path: Some("/".into()),
         search_index: true,
+        replace_out,
+        strict: false,
     };
     let mut live_site = jianbao::live::LiveSite::new(options);
     let first_error = match live_site.first_build() {
@@ -642,13 +727,17 @@ fn serve(
         Err(err) => return Ok(report_error(&err)),
     };
     let index = jianbao::serve::Searchable::load(&out)?;
-    let state = std::sync::Arc::new(jianbao::serve::ServerState::new(out.clone(), index));
+    let state =
+        std::sync::Arc::new(jianbao::serve::ServerState::new(out.clone(), index).allowing(hosts));
     if first_error.is_some() {
         *state.error.write().expect("error lock") = first_error;
     }
     jianbao::live::watch(state.clone(), live_site)?;
     jianbao::serve::run(state, address, |bound| {
         println!("网站已就绪：http://{bound}/ （检索接口：http://{bound}/api/search?q=…；按 Ctrl+C 停止）");
+        if let Some(warning) = exposed {
+            eprintln!("{warning}");
+        }
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -661,7 +750,10 @@ fn pdf(args: PdfArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_USAGE));
     }
     let chromium = jianbao::pdf::find_chromium()?;
-    if let Some(code) = build_quietly(&root, &out)? {
+    // Held from the first build to the second: no other build swaps the
+    // output while the PDFs are printed into it.
+    let _lock = jianbao::output::lock(&out)?;
+    if let Some(code) = build_quietly(&root, &out, args.replace_out)? {
         return Ok(code);
     }
     let mut wanted: Vec<(i32, u32)> = Vec::new();
@@ -696,6 +788,18 @@ fn pdf(args: PdfArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_CONTENT_ERRORS));
     }
+    // The PDFs (and Chromium's partial files) are jianbao's: recorded
+    // before they are written, so the next build replaces them even when
+    // this run is interrupted.
+    let printed: Vec<String> = jobs
+        .iter()
+        .flat_map(|job| {
+            let path = job.pdf.strip_prefix(&out).unwrap_or(&job.pdf);
+            let path = path.to_string_lossy().replace('\\', "/");
+            [format!("{path}.part"), path]
+        })
+        .collect();
+    jianbao::output::add_to_record(&out, &printed)?;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = jobs.len();
     let failures = jianbao::pdf::print_all(&chromium, &jobs, args.jobs, &|job| {
@@ -703,7 +807,7 @@ fn pdf(args: PdfArgs) -> anyhow::Result<ExitCode> {
         eprintln!("[{n}/{total}] {}", job.label);
     });
     // A second build links the issue pages to their new PDFs.
-    if let Some(code) = build_quietly(&root, &out)? {
+    if let Some(code) = build_quietly(&root, &out, false)? {
         return Ok(code);
     }
     for job in &jobs {
@@ -731,13 +835,14 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn init(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let written = jianbao::scaffold::init(dir, today())?;
+    let written = jianbao::scaffold::init(dir)?;
     println!("已新建网站：{}", dir.display());
     for path in written {
         println!("  {}", path.display());
     }
     println!(
-        "接下来：cd {} && jianbao serve，然后在浏览器中打开 http://127.0.0.1:1111/",
+        "接下来：cd {}，用 jianbao new issue 新建第一期，用 jianbao new report <县区> --issue <年/期号> 新建报告；\n\
+         content/drafts/示例.md 是一篇示例报告（草稿，不会发布）；jianbao serve 在 http://127.0.0.1:1111/ 预览（加 --drafts 可看到草稿）",
         dir.display()
     );
     Ok(ExitCode::SUCCESS)
@@ -763,11 +868,31 @@ fn new(command: NewCommand) -> anyhow::Result<ExitCode> {
         } => {
             let path = jianbao::scaffold::new_report(&site.root, &county, issue, title.as_deref())?;
             println!("已新建：{}", path.display());
+            println!("新报告是草稿（draft: true），不会发布：写完后删去 draft 这一行。");
             if jianbao::scaffold::guess_supplier(&county).is_none() {
                 println!("注意：县区“{county}”不在河南省行政区划名录中，供稿单位请自己填写。");
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eject(root: &std::path::Path, names: &[String]) -> anyhow::Result<ExitCode> {
+    use jianbao::scaffold::Ejected;
+    let done = match jianbao::scaffold::eject_theme(root, names) {
+        Ok(done) => done,
+        Err(err) => {
+            eprintln!("错误：{err}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    for item in &done {
+        match item {
+            Ejected::Copied(path) => println!("已复制：{}", path.display()),
+            Ejected::Kept(path) => println!("已存在，未覆盖：{}", path.display()),
+        }
+    }
+    println!("修改这些文件后重新生成网站即可生效；删去某个文件就恢复使用内置的那一份。");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -4,6 +4,10 @@
 
 use std::sync::OnceLock;
 
+mod depth;
+
+pub use depth::{too_deep, TooDeep, MAX_BLOCKS, MAX_HTML};
+
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 #[derive(Debug, Clone, Default)]
@@ -17,6 +21,14 @@ pub struct Rendered {
 /// its footnotes, since an issue page shows several reports whose notes
 /// would otherwise all be `#1`, `#2`.
 pub fn render(markdown: &str, scope: &str) -> Rendered {
+    // The loader refuses such text with its line; any other caller gets
+    // it back as plain text rather than minutes of parsing.
+    if too_deep(markdown).is_some() {
+        return Rendered {
+            html: format!("<pre>{}</pre>", ammonia::clean_text(markdown)),
+            plain: markdown.to_string(),
+        };
+    }
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut plain = String::new();
@@ -61,7 +73,7 @@ pub fn render(markdown: &str, scope: &str) -> Rendered {
         Footnotes::new(scope).arrange(events).into_iter(),
     );
     Rendered {
-        html: sanitizer().clean(&raw_html).to_string(),
+        html: without_rel_on_placeholders(&sanitizer().clean(&raw_html).to_string()),
         plain: plain.trim_end().to_string(),
     }
 }
@@ -292,9 +304,61 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// ammonia puts `rel` on every `<a>`, also on one left without `href`
+/// (a `javascript:` link it disarmed), and `rel` there is invalid HTML:
+/// such placeholders lose it. Attribute values are always double-quoted
+/// in ammonia's output; the scan follows quotes all the same.
+fn without_rel_on_placeholders(html: &str) -> String {
+    const REL: &str = " rel=\"noopener noreferrer\"";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<a ") {
+        out.push_str(&rest[..start]);
+        let tag = &rest[start..];
+        let mut quoted = false;
+        let end = tag
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '>' && !quoted
+            })
+            .map_or(tag.len(), |(i, _)| i + 1);
+        let (open, after) = tag.split_at(end);
+        if open.contains(" href=\"") {
+            out.push_str(open);
+        } else {
+            out.push_str(&open.replacen(REL, "", 1));
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_disarmed_link_keeps_no_rel() {
+        let out = render(
+            "<a href=\"javascript:alert(1)\" title=\"a>b\">甲</a> 和 <a href=\"https://example.org/\">乙</a>",
+            "r",
+        );
+        assert!(
+            out.html.contains("<a title=\"a&gt;b\">甲</a>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html
+                .contains("<a href=\"https://example.org/\" rel=\"noopener noreferrer\">乙</a>"),
+            "{}",
+            out.html
+        );
+    }
 
     #[test]
     fn section_paragraphs_get_a_run_in_lead() {

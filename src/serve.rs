@@ -1,16 +1,27 @@
 //! `jianbao serve`: builds the site, serves it and the search API on a
 //! loopback port. Only files under the output folder are served; requests
-//! that try to leave it are refused.
+//! that try to leave it are refused. A preview on the editor's own
+//! computer, safe from other websites (`guard`) and from clients that are
+//! slow or hostile (`listen`); files go out as a static server sends them
+//! (`files`), and open tabs reload through a WebSocket (`reload`).
+
+mod conditional;
+mod files;
+mod guard;
+mod listen;
+mod reload;
+
+pub use guard::AllowedHosts;
+pub use listen::Limits;
 
 use std::net::SocketAddr;
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use anyhow::{Context, Result};
 use axum::body::Body;
-use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -33,9 +44,17 @@ pub struct ServerState {
     /// Pages get the live-reload script (the preview server, not tests of
     /// the plain static files).
     pub live: bool,
+    /// Names besides loopback ones and addresses that requests may use.
+    pub hosts: AllowedHosts,
+    /// Timeouts and the connection cap.
+    pub limits: Limits,
+    /// The port listened on, once bound: `Host` must name it.
+    pub bound_port: std::sync::OnceLock<u16>,
 }
 
 impl ServerState {
+    /// The state of a server about to start: this also raises the
+    /// process's open-file limit where allowed (see `Limits`).
     pub fn new(out: PathBuf, index: Searchable) -> ServerState {
         ServerState {
             out,
@@ -43,7 +62,16 @@ impl ServerState {
             error: RwLock::new(None),
             reload: tokio::sync::broadcast::channel(16).0,
             live: true,
+            hosts: AllowedHosts::default(),
+            limits: Limits::for_this_process(),
+            bound_port: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Also answers requests that name one of `hosts` (`--allow-host`).
+    pub fn allowing(mut self, hosts: AllowedHosts) -> ServerState {
+        self.hosts = hosts;
+        self
     }
 
     /// Every open tab reloads (a full build, the overlay coming or going).
@@ -68,7 +96,8 @@ impl ServerState {
 /// Path of the live-reload WebSocket.
 pub const LIVE_PATH: &str = "/__jianbao/live";
 
-const LIVE_SCRIPT: &str = "<script>(function(){function c(){var s=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+'/__jianbao/live');s.onmessage=function(e){var p=decodeURIComponent(location.pathname).replace(/index\\.html$/,'');if(e.data==='*'||e.data.split('\\n').indexOf(p)>=0)location.reload();};s.onclose=function(){setTimeout(c,1000);};}c();})();</script>";
+/// What pages load to reload themselves (see `reload`).
+const LIVE_SCRIPT_TAG: &str = "<script src=\"/__jianbao/live.js\"></script>";
 
 fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -80,10 +109,11 @@ fn escape_html(text: &str) -> String {
 /// The live-reload script, and the error overlay while the last rebuild
 /// failed, put before `</body>`.
 fn inject(page: Vec<u8>, error: Option<&str>) -> Vec<u8> {
-    let Ok(text) = String::from_utf8(page.clone()) else {
-        return page;
+    let text = match String::from_utf8(page) {
+        Ok(text) => text,
+        Err(not_text) => return not_text.into_bytes(),
     };
-    let mut extra = String::from(LIVE_SCRIPT);
+    let mut extra = String::from(LIVE_SCRIPT_TAG);
     if let Some(error) = error {
         extra.push_str(&format!(
             "<div id=\"jianbao-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(30,0,0,.92);color:#fff;padding:2em;font:16px/1.6 sans-serif\"><h2 style=\"color:#ffb4b4;margin-top:0\">构建失败：网页显示的是上一次成功的结果</h2><p>请按下面的提示改正，保存后会自动重新构建。</p><pre style=\"white-space:pre-wrap;font:15px/1.6 monospace\">{}</pre></div>",
@@ -99,24 +129,14 @@ fn inject(page: Vec<u8>, error: Option<&str>) -> Vec<u8> {
 pub fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         .route("/api/search", get(search_api))
-        .route(LIVE_PATH, get(live_socket))
-        .fallback(static_file)
+        .route(LIVE_PATH, get(reload::socket))
+        .route("/__jianbao/live.js", get(reload::script))
+        .fallback(files::static_file)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
         .with_state(state)
-}
-
-async fn live_socket(State(state): State<Arc<ServerState>>, upgrade: WebSocketUpgrade) -> Response {
-    let mut reload = state.reload.subscribe();
-    upgrade.on_upgrade(move |mut socket| async move {
-        while let Ok(message) = reload.recv().await {
-            if socket
-                .send(Message::Text(message.as_ref().into()))
-                .await
-                .is_err()
-            {
-                break;
-            }
-        }
-    })
 }
 
 async fn search_api(State(state): State<Arc<ServerState>>, request: Request<Body>) -> Response {
@@ -137,6 +157,9 @@ async fn search_api(State(state): State<Arc<ServerState>>, request: Request<Body
         Some(Ok(offset)) => offset,
         Some(Err(_)) => return error(StatusCode::BAD_REQUEST, "offset 应为数字"),
     };
+    if let Err(message) = params.check() {
+        return error(StatusCode::BAD_REQUEST, &message);
+    }
     let index = state.index.read().expect("index lock").clone();
     let query = params.q.clone().unwrap_or_default();
     let filters = params.filters();
@@ -159,89 +182,7 @@ fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
 }
 
 fn error(status: StatusCode, message: &str) -> Response {
-    json(status, &serde_json::json!({ "error": message }))
-}
-
-/// Maps a request path to a file under `out`, or `None` when the path
-/// tries to leave it (`..`, absolute or encoded forms, NUL).
-pub fn resolve(out: &Path, raw_path: &str) -> Option<PathBuf> {
-    if raw_path.len() > MAX_URI_BYTES || !raw_path.starts_with('/') {
-        return None;
-    }
-    let decoded = crate::text::percent_decode(raw_path)?;
-    if decoded.contains('\0') || decoded.contains('\\') {
-        return None;
-    }
-    let mut path = out.to_path_buf();
-    for component in Path::new(decoded.trim_start_matches('/')).components() {
-        match component {
-            Component::Normal(part) => path.push(part),
-            Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    if decoded.ends_with('/') || path.is_dir() {
-        path.push("index.html");
-    }
-    Some(path)
-}
-
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "pdf" => "application/pdf",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
-async fn static_file(State(state): State<Arc<ServerState>>, request: Request<Body>) -> Response {
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        return (StatusCode::METHOD_NOT_ALLOWED, "只支持 GET").into_response();
-    }
-    let uri = request.uri();
-    if uri.path().len() > MAX_URI_BYTES || uri.query().map_or(0, str::len) > MAX_URI_BYTES {
-        return error(StatusCode::URI_TOO_LONG, "请求的网址太长");
-    }
-    let Some(path) = resolve(&state.out, request.uri().path()) else {
-        return (StatusCode::BAD_REQUEST, "请求的路径无效").into_response();
-    };
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => {
-            let bytes = if content_type(&path).starts_with("text/html") && state.live {
-                let error = state.error.read().expect("error lock").clone();
-                inject(bytes, error.as_deref())
-            } else {
-                bytes
-            };
-            let mut response = (StatusCode::OK, bytes).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(content_type(&path)),
-            );
-            response
-        }
-        Err(_) => {
-            let not_found = tokio::fs::read(state.out.join("404.html"))
-                .await
-                .unwrap_or_default();
-            let mut response = (StatusCode::NOT_FOUND, not_found).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            response
-        }
-    }
+    json(status, &serde_json::json!({ "message": message }))
 }
 
 /// Serves until interrupted.
@@ -259,35 +200,13 @@ pub fn run(
             .await
             .with_context(|| format!("无法监听 {address}：端口可能已被占用，可用 --port 换一个"))?;
         let bound = listener.local_addr()?;
+        state.bound_port.set(bound.port()).ok();
         ready(bound);
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                tokio::signal::ctrl_c().await.ok();
-            })
-            .await
-            .context("服务意外停止")
+        let limits = state.limits;
+        listen::serve(listener, router(state), limits, async {
+            tokio::signal::ctrl_c().await.ok();
+        })
+        .await;
+        Ok(())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refuses_paths_that_leave_the_output() {
-        let out = Path::new("/srv/public");
-        assert_eq!(
-            resolve(out, "/2024/27/"),
-            Some(PathBuf::from("/srv/public/2024/27/index.html"))
-        );
-        assert_eq!(resolve(out, "/../etc/passwd"), None);
-        assert_eq!(resolve(out, "/%2e%2e/etc/passwd"), None);
-        assert_eq!(resolve(out, "/a/..%2F..%2Fetc"), None);
-        assert_eq!(resolve(out, "/%00"), None);
-        assert_eq!(resolve(out, "/a\\..\\b"), None);
-        assert_eq!(
-            resolve(out, "/keywords/%E7%A5%A8%E5%86%B3/"),
-            Some(PathBuf::from("/srv/public/keywords/票决/index.html"))
-        );
-    }
 }

@@ -25,6 +25,11 @@ pub struct BuildOptions {
     pub base_path: Option<String>,
     /// Build the search index (`search/`); off only to measure its cost.
     pub search_index: bool,
+    /// Replace the output folder even when it holds files jianbao did not
+    /// write (`--replace-out`); otherwise such a folder is refused.
+    pub replace_out: bool,
+    /// Any warning fails the build like an error (`--strict`).
+    pub strict: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -38,6 +43,9 @@ pub struct BuildSummary {
     pub write: Duration,
     pub total: Duration,
     pub diagnostics: Diagnostics,
+    /// Files of the output that jianbao had not written, replaced because
+    /// `replace_out` said so.
+    pub replaced_foreign: usize,
 }
 
 impl BuildSummary {
@@ -102,7 +110,7 @@ pub fn render_over(
         || renderer.render_all(sink),
         || {
             with_search.then(|| {
-                let files = search::index_files(archive, &links, &build_id());
+                let files = search::index_files(archive, &links.for_search_index(), &build_id());
                 let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
                 files.into_par_iter().try_for_each(sink).map(|_| paths)
             })
@@ -140,12 +148,28 @@ pub fn links_for(archive: &Archive, base_path: Option<&str>) -> Links {
     let base = base_path
         .map(String::from)
         .unwrap_or_else(|| archive.config.base_path());
-    Links::new(base, archive.config.absolute_prefix())
+    // `serve` links from `/` whatever the site says: it is a server.
+    let relative = base_path.is_none() && archive.config.relative_links;
+    Links::new(base, archive.config.absolute_prefix()).with_relative(relative)
 }
 
 /// Issues whose PDF in the previous output was printed from exactly the
-/// print page this build makes, with the same styles, scripts and images.
+/// print page this build makes, with the same styles, scripts and images,
+/// and the same fonts and images its stylesheets load.
 fn kept_pdfs(renderer: &Renderer, archive: &Archive, out: &Path) -> Vec<(usize, PathBuf)> {
+    // Every print page loads the same stylesheet and fonts: each file is
+    // compared once (the fonts are megabytes).
+    let mut unchanged: std::collections::HashMap<String, bool> = Default::default();
+    let mut is_unchanged = |file: &String| {
+        *unchanged
+            .entry(file.clone())
+            .or_insert_with(|| match renderer.copied_bytes(file) {
+                Some(Ok(bytes)) => std::fs::read(out.join(file)).is_ok_and(|old| old == bytes),
+                Some(Err(_)) => false,
+                // A page or a file from elsewhere: not ours to compare.
+                None => true,
+            })
+    };
     archive
         .issues
         .iter()
@@ -161,17 +185,41 @@ fn kept_pdfs(renderer: &Renderer, archive: &Archive, out: &Path) -> Vec<(usize, 
             if old != new {
                 return None;
             }
-            let unchanged = loaded_files(&new, &issue.path()).iter().all(|file| {
-                match renderer.copied_bytes(file) {
-                    Some(Ok(bytes)) => std::fs::read(out.join(file)).is_ok_and(|old| old == bytes),
-                    Some(Err(_)) => false,
-                    // A page or a file from elsewhere: not ours to compare.
-                    None => true,
+            let mut files = loaded_files(&new, &issue.path());
+            let styles: Vec<String> = files
+                .iter()
+                .filter(|f| f.ends_with(".css"))
+                .cloned()
+                .collect();
+            for style in styles {
+                if let Some(Ok(bytes)) = renderer.copied_bytes(&style) {
+                    let folder = style.rsplit_once('/').map_or("", |(folder, _)| folder);
+                    files.extend(
+                        css_urls(&String::from_utf8_lossy(&bytes))
+                            .iter()
+                            .filter_map(|address| resolve_relative(folder, address)),
+                    );
                 }
-            });
-            unchanged.then_some((index, pdf))
+            }
+            files.iter().all(&mut is_unchanged).then_some((index, pdf))
         })
         .collect()
+}
+
+/// The addresses of a stylesheet's `url(…)`s (fonts, images), quoted or not.
+fn css_urls(css: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    let mut rest = css;
+    while let Some(at) = rest.find("url(") {
+        rest = &rest[at + 4..];
+        let end = rest.find(')').unwrap_or(rest.len());
+        let address = rest[..end].trim().trim_matches(|c| c == '"' || c == '\'');
+        if !address.is_empty() {
+            urls.push(address.to_string());
+        }
+        rest = &rest[end..];
+    }
+    urls
 }
 
 /// The output paths of the files a page in `folder` loads by relative
@@ -356,12 +404,23 @@ pub fn build_keeping(
 ) -> Result<(BuildSummary, Archive)> {
     let started = Instant::now();
     output::check_output_location(&options.root, &options.out)?;
+    // Before the minutes of a large load: the swap checks again, since
+    // files may be put into the output while the site is rendered.
+    if !options.replace_out {
+        output::check_ownership(&options.out)?;
+    }
     progress("读取内容");
     let (archive, mut diagnostics) = load(&options.root, options.drafts);
     let Some(archive) = archive else {
         diagnostics.extend(check_templates(&options.root));
         return Err(ContentErrors(diagnostics).into());
     };
+    // Warnings alone fail a strict build; the templates are checked too,
+    // so that one run lists everything.
+    if options.strict && !diagnostics.is_empty() {
+        diagnostics.extend(check_templates(&options.root));
+        return Err(ContentErrors(diagnostics).into());
+    }
     let load_time = started.elapsed();
     let mut summary = write_site(options, &archive, diagnostics, progress)?;
     summary.load = load_time;
@@ -379,7 +438,7 @@ pub fn write_site(
 ) -> Result<BuildSummary> {
     let started = Instant::now();
     progress("渲染并写出页面");
-    let staging = Staging::create(&options.out)?;
+    let staging = Staging::create(&options.out, options.replace_out)?;
     let rendered = match render_over(
         &options.root,
         archive,
@@ -404,7 +463,7 @@ pub fn write_site(
 
     progress(SWAP_STAGE);
     let write_started = Instant::now();
-    staging.commit()?;
+    let swapped = staging.commit()?;
     let write_time = write_started.elapsed();
     let paths = rendered.paths;
 
@@ -418,6 +477,7 @@ pub fn write_site(
         write: write_time,
         total: started.elapsed(),
         diagnostics,
+        replaced_foreign: swapped.replaced_foreign,
     })
 }
 
@@ -427,6 +487,10 @@ mod tests {
 
     #[test]
     fn a_print_page_loads_its_styles_scripts_and_images_by_relative_address() {
+        assert_eq!(
+            css_urls("@font-face { src: url(\"fonts/a.woff2\") format(\"woff2\"); }\nb { background: url( img/x.png ) } c { x: url('../y.svg') }"),
+            ["fonts/a.woff2", "img/x.png", "../y.svg"]
+        );
         let page = r#"<link rel="stylesheet" href="../../print.css"><a href="../../2024/02/">下一期</a>
 <img src="%E7%85%A7%E7%89%87.png" alt=""><script src="../../print.js?v=1"></script>
 <img src="https://example.org/x.png"><link rel="icon" href="/favicon.ico">

@@ -335,7 +335,7 @@ fn symbolic_links_out_of_the_site_are_refused_by_check_too() {
 #[test]
 fn line_numbers_survive_bom_crlf_gbk_utf16_and_bare_cr() {
     // Each file has an unknown field on line 3 of the file.
-    let text = "---\nissue: 1\ncountyy: 新蔡县\ntitle: 测试\nsupplier: 驻马店市人大常委会代表工委\n---\n\n正文。\n";
+    let text = "---\nissue: 1\n备注: 新蔡县\ntitle: 测试\nsupplier: 驻马店市人大常委会代表工委\n---\n\n正文。\n";
     let (site, what) = basic_with("encodings", |site| {
         let dir = site.file("content/2024/01");
         let mut bom_crlf = b"\xEF\xBB\xBF".to_vec();
@@ -356,7 +356,7 @@ fn line_numbers_survive_bom_crlf_gbk_utf16_and_bare_cr() {
     for name in ["09-bom-crlf", "10-gbk", "11-utf16", "12-utf16be", "13-cr"] {
         check
             .expect_stderr(&format!(
-                "content/2024/01/{name}.md:3: 错误：未知字段“countyy”"
+                "content/2024/01/{name}.md:3: 错误：未知字段“备注”"
             ))
             .expect_stderr(&format!(
                 "content/2024/01/{name}.md:1: 错误：缺少必填字段“county”"
@@ -485,4 +485,71 @@ fn check_reports_every_kind_of_bad_input_in_one_run() {
     check.expect_stderr("content/2024/01/16-link.md: 错误：符号链接指向网站文件夹之外");
     let expected = if cfg!(unix) { 11 } else { 10 };
     assert_eq!(error_count(&check), expected, "{}", check.stderr);
+}
+
+/// 100,000 levels of nesting, where the parsers would take minutes:
+/// refused in one pass before they see it, each with its line, and the
+/// whole run (build, then check) ends well within a generous limit.
+#[test]
+fn nesting_100_000_levels_deep_is_refused_at_once_with_its_line() {
+    let deep = 100_000;
+    let (site, what) = basic_with("deep nesting", |site| {
+        let report = |body: &str| format!("{REPORT}\n第二段。\n\n{body}\n");
+        let one = "content/2024/01";
+        site.write(
+            &format!("{one}/20-quotes.md"),
+            &report(&format!("{}引文", ">".repeat(deep))),
+        );
+        site.write(
+            &format!("{one}/21-dashes.md"),
+            &report(&format!("{}列表", "- ".repeat(deep))),
+        );
+        site.write(
+            &format!("{one}/22-numbers.md"),
+            &report(&format!("{}列表", "1. ".repeat(deep))),
+        );
+        site.write(&format!("{one}/23-divs.md"), &report(&"<div>".repeat(deep)));
+        site.write(
+            &format!("{one}/24-brackets.md"),
+            &format!(
+                "---\nissue: 1\ncounty: {}\n---\n\n正文。\n",
+                "[".repeat(deep)
+            ),
+        );
+        site.write(
+            &format!("{one}/25-braces.md"),
+            &format!(
+                "---\nissue: 1\ntags: {}\n---\n\n正文。\n",
+                "{a: ".repeat(deep)
+            ),
+        );
+    });
+    let (done, finished) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let blocks =
+            "错误：正文的引用（>）或列表（-、*、1.）嵌套太深：这一行有 100000 层，最多 100 层";
+        let brackets = "错误：元数据中的方括号或花括号嵌套太深（这一行已到 17 层，最多 16 层）";
+        let check = refused(
+            &site,
+            &what,
+            &[
+                &format!("content/2024/01/20-quotes.md:12: {blocks}"),
+                &format!("content/2024/01/21-dashes.md:12: {blocks}"),
+                &format!("content/2024/01/22-numbers.md:12: {blocks}"),
+                "content/2024/01/23-divs.md:12: 错误：正文中的 HTML 标签嵌套太深：到这一行已有 200 层以上没有结束",
+                &format!("content/2024/01/24-brackets.md:3: {brackets}"),
+                &format!("content/2024/01/25-braces.md:3: {brackets}"),
+            ],
+        );
+        check.expect_hint_after("嵌套太深");
+        assert_eq!(error_count(&check), 6, "{}", check.stderr);
+        done.send(()).unwrap();
+    });
+    if finished
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .is_err()
+    {
+        panic!("build and check of 100,000 levels took over two minutes");
+    }
+    worker.join().unwrap();
 }

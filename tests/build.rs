@@ -36,7 +36,7 @@ fn issue_page_has_masthead_series_line_and_note() {
     let page = basic().read("2024/01/index.html");
     let main = main_of(&page);
     assert!(
-        main.contains("<p class=\"masthead-title\">代表工作</p>"),
+        main.contains("<h1 class=\"masthead-title\">代表工作<span class=\"visually-hidden\"> 2024年第1期</span></h1>"),
         "{main}"
     );
     assert!(main.contains("第 1 期（总第 301 期）"), "{main}");
@@ -171,7 +171,8 @@ fn issue_pages_link_to_neighbours_across_years_and_to_print() {
         "第 1 期",
         "2024年1月15日",
         "主题活动专辑（二）",
-        "<h2 class=\"report-title\">北关区：代表专业小组参与重点建议督办</h2>",
+        // Each part of a title between spaces is a box a line break cannot enter.
+        "<h2 class=\"report-title\"><span class=\"title-part\">北关区：代表专业小组参与重点建议督办</span></h2>",
         "新增中小学学位11670个。",
         "（驻马店市人大常委会代表工委供稿）",
         "发：各省辖市人大常委会，安阳市北关区人大常委会",
@@ -384,10 +385,16 @@ fn every_page_is_chinese_and_every_link_is_under_the_base_path() {
         assert!(html.contains("<html lang=\"zh-CN\">"), "{page}");
         for attr in ["href", "src", "action"] {
             for value in attribute_values(&html, attr) {
-                let relative_print_asset = page.ends_with("print.html")
-                    && (value == "../../print.css" || value == "../../print.js");
+                // Print pages are opened from the disk: relative throughout.
+                let relative_print_asset =
+                    page.ends_with("print.html") && value.starts_with("../../");
+                // The canonical address is the full one.
+                let canonical = value.starts_with(&format!("https://example.org{BASE}"));
                 assert!(
-                    value.starts_with(BASE) || value.starts_with('#') || relative_print_asset,
+                    value.starts_with(BASE)
+                        || value.starts_with('#')
+                        || relative_print_asset
+                        || canonical,
                     "{page}: {attr}=\"{value}\" is not under {BASE}"
                 );
             }
@@ -446,4 +453,90 @@ fn every_link_to_the_site_reaches_a_file() {
             );
         }
     }
+}
+
+#[test]
+fn robots_txt_names_the_sitemap_and_every_page_its_canonical_address() {
+    let built = basic();
+    assert_eq!(
+        built.read("robots.txt"),
+        "User-agent: *\nAllow: /\nSitemap: https://example.org/daibiao/sitemap.xml\n"
+    );
+    for page in built.files().iter().filter(|f| f.ends_with("index.html")) {
+        let html = built.read(page);
+        let folder = page.trim_end_matches("index.html");
+        let canonical: Vec<String> = html
+            .split("<link rel=\"canonical\" href=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .collect();
+        assert_eq!(canonical.len(), 1, "{page}: {canonical:?}");
+        assert_eq!(
+            percent_decode(&canonical[0]),
+            format!("https://example.org/daibiao/{folder}"),
+            "{page}"
+        );
+    }
+    assert!(!built.read("404.html").contains("rel=\"canonical\""));
+}
+
+#[test]
+fn every_page_has_a_favicon_and_content_hashed_styles_and_scripts() {
+    let built = basic();
+    assert!(built.exists("favicon.svg") && built.exists("favicon.ico"));
+    let home = built.read("index.html");
+    let css = attribute_values(&home, "href")
+        .into_iter()
+        .find(|h| h.contains("style.css"))
+        .unwrap();
+    let hash = css.strip_prefix("/daibiao/style.css?h=").expect(&css);
+    assert_eq!(hash.len(), 10, "{css}");
+    for page in built.files().iter().filter(|f| f.ends_with(".html")) {
+        let html = built.read(page);
+        assert!(html.contains("<link rel=\"icon\" href=\""), "{page}");
+        if !page.ends_with("print.html") {
+            assert!(html.contains(&css), "{page} links another style sheet");
+        }
+    }
+    let search = built.read("search/index.html");
+    assert!(
+        search.contains("<script src=\"/daibiao/search.js?h="),
+        "{search}"
+    );
+
+    // Another style sheet, another address; the same bytes, the same one.
+    let site = common::Site::copy("basic");
+    site.write("static/style.css", "body { color: #000; }\n");
+    let out = site.path("out");
+    site.build(&out, &[]).expect_code(0);
+    let restyled = common::read_output(&out, "index.html");
+    assert!(restyled.contains("/daibiao/style.css?h="), "{restyled}");
+    assert!(!restyled.contains(&css), "{restyled}");
+    let again = site.path("again");
+    site.build(&again, &[]).expect_code(0);
+    assert_eq!(restyled, common::read_output(&again, "index.html"));
+}
+
+#[test]
+fn without_a_full_base_url_robots_txt_names_no_sitemap_and_pages_no_canonical() {
+    let site = common::Site::copy("basic");
+    let toml = std::fs::read_to_string(site.file("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &toml.replace("https://example.org/daibiao/", "/daibiao/"),
+    );
+    let out = site.path("out");
+    site.build(&out, &[]).expect_code(0);
+    assert_eq!(
+        common::read_output(&out, "robots.txt"),
+        "User-agent: *\nAllow: /\n"
+    );
+    assert!(!common::read_output(&out, "index.html").contains("canonical"));
+    // A site's own robots.txt wins.
+    site.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
+    site.build(&out, &[]).expect_code(0);
+    assert_eq!(
+        common::read_output(&out, "robots.txt"),
+        "User-agent: *\nDisallow: /\n"
+    );
 }

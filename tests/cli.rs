@@ -108,3 +108,81 @@ fn missing_site_folder_is_reported() {
         .expect_stderr("site.toml: 错误：找不到网站设置文件")
         .expect_stderr("处理办法：");
 }
+
+#[test]
+fn theme_eject_copies_built_in_templates_for_editing_and_never_overwrites() {
+    let site = Site::copy("basic");
+    let before = site.path("before");
+    site.build(&before, &[]).expect_code(0);
+    let root = site.root.display().to_string();
+    let run = jianbao_in(
+        site.dir.path(),
+        &[
+            "theme".into(),
+            "eject".into(),
+            "--root".into(),
+            root.clone(),
+        ],
+    );
+    run.expect_code(0).expect_stdout("已复制：");
+    for name in [
+        "base.html",
+        "issue.html",
+        "print.html",
+        "search.html",
+        "atom.xml",
+    ] {
+        let copy = std::fs::read_to_string(site.file(&format!("templates/{name}"))).unwrap();
+        let original = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("themes/default/templates")
+                .join(name),
+        )
+        .unwrap();
+        assert_eq!(copy, original, "{name}");
+    }
+    // The copies build the same site.
+    let after = site.path("after");
+    site.build(&after, &[]).expect_code(0);
+    assert_eq!(
+        common::read_output(&before, "2024/01/index.html"),
+        common::read_output(&after, "2024/01/index.html")
+    );
+    // An edited copy is kept by a second eject, and used.
+    let base = site.file("templates/base.html");
+    let edited = std::fs::read_to_string(&base)
+        .unwrap()
+        .replace("<main id=\"main\">", "<main id=\"main\" class=\"edited\">");
+    std::fs::write(&base, &edited).unwrap();
+    let run = jianbao_in(
+        site.dir.path(),
+        &[
+            "theme".into(),
+            "eject".into(),
+            "base.html".into(),
+            "style.css".into(),
+            "--root".into(),
+            root.clone(),
+        ],
+    );
+    run.expect_code(0)
+        .expect_stdout("已存在，未覆盖：")
+        .expect_stdout("static/style.css");
+    assert_eq!(std::fs::read_to_string(&base).unwrap(), edited);
+    site.build(&after, &[]).expect_code(0);
+    assert!(common::read_output(&after, "index.html").contains("class=\"edited\""));
+    // A name the theme does not have: a usage error naming what it has.
+    let run = jianbao_in(
+        site.dir.path(),
+        &[
+            "theme".into(),
+            "eject".into(),
+            "bsae.html".into(),
+            "--root".into(),
+            root,
+        ],
+    );
+    run.expect_code(2)
+        .expect_stderr("内置主题中没有“bsae.html”")
+        .expect_stderr("base.html");
+}

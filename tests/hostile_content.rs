@@ -152,7 +152,9 @@ fn live_markup(html: &str, own_scripts: &[&str]) -> Vec<String> {
         match tag.name.as_str() {
             "script" => {
                 let src = attr("src").unwrap_or("");
-                if !own_scripts.iter().any(|own| src.ends_with(own)) {
+                // Own scripts carry a content hash: `/search.js?h=…`.
+                let file = src.split('?').next().unwrap_or(src);
+                if !own_scripts.iter().any(|own| file.ends_with(own)) {
                     problems.push(format!("script {src:?}"));
                 }
             }
@@ -267,8 +269,15 @@ fn hostile_fields_show_as_text_on_every_page_that_names_the_report() {
         "keywords/代表联络站/index.html",
         "atom.xml",
     ] {
-        // In the feed the title element holds text, escaped once.
-        let text = built.read(page);
+        // In the feed the title element holds text, escaped once. The
+        // print page sets each part of a title between spaces in a box of
+        // its own (so lines break only at the spaces): read it without them.
+        let mut text = built.read(page);
+        if page.ends_with("print.html") {
+            text = text
+                .replace("<span class=\"title-part\">", "")
+                .replace("</span>", "");
+        }
         assert!(text.contains(title), "{page} lacks the title as text");
     }
     let report = built.read("2024/01/09-xss/index.html");

@@ -201,7 +201,7 @@ fn over_long_query_on_a_page_is_refused() {
 fn huge_headers_and_bodies_are_refused_or_never_read() {
     let (_site, _server, port) = server();
     let big_header = format!(
-        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
         "a".repeat(1024 * 1024)
     );
     let (status, _) = raw(port, big_header.as_bytes());
@@ -209,7 +209,7 @@ fn huge_headers_and_bodies_are_refused_or_never_read() {
         status == 431 || status == 400 || status == 413,
         "a 1 MB header: {status}"
     );
-    let mut many = String::from("GET / HTTP/1.1\r\nHost: x\r\n");
+    let mut many = String::from("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     for i in 0..500 {
         many.push_str(&format!("X-{i}: a\r\n"));
     }
@@ -226,7 +226,7 @@ fn huge_headers_and_bodies_are_refused_or_never_read() {
                 .unwrap();
             write!(
                 stream,
-                "{method} {target} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n"
+                "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000000\r\n\r\n"
             )
             .unwrap();
             let chunk = vec![b'a'; 64 * 1024];
@@ -256,12 +256,12 @@ fn malformed_requests_get_400() {
     for request in [
         &b"GARBAGE\r\n\r\n"[..],
         b"GET\r\n\r\n",
-        b"GET / HTTP/9.9\r\nHost: x\r\n\r\n",
-        b"GET / FOO/1.1\r\nHost: x\r\n\r\n",
-        b"GET /\x01\x02 HTTP/1.1\r\nHost: x\r\n\r\n",
-        b"GET / HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n",
-        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
-        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n",
+        b"GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET / FOO/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET /\x01\x02 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header Without Colon\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n",
         b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
     ] {
         let (status, _) = raw(port, request);
@@ -289,7 +289,7 @@ fn only_get_and_head_reach_files() {
     ] {
         for target in ["/style.css", "/", "/api/search?q=a", "/2024/01/"] {
             let request = format!(
-                "{method} {target} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             );
             let (status, answer) = raw(port, request.as_bytes());
             assert_eq!(status, 405, "{method} {target}: {answer}");
@@ -297,7 +297,7 @@ fn only_get_and_head_reach_files() {
     }
     let (status, answer) = raw(
         port,
-        b"HEAD /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"HEAD /style.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(status, 200);
     assert!(!answer.contains('{'), "HEAD sent a body: {answer}");
@@ -312,7 +312,7 @@ fn idle_and_half_sent_connections_do_not_block_others() {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         if i % 2 == 0 {
             stream
-                .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
                 .unwrap();
         }
         idle.push(stream);

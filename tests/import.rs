@@ -4,11 +4,13 @@
 //! credit brackets.
 
 mod common;
+mod import_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{empty_site, import_into, jianbao_in};
+use import_support::{accounts, reports_in, Report};
 
 fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds")
@@ -22,51 +24,6 @@ fn seed(name: &str) -> PathBuf {
         path.display()
     );
     path
-}
-
-/// A report as the comparison sees it.
-#[derive(Debug, PartialEq)]
-struct Report {
-    fields: BTreeMap<String, String>,
-    paragraphs: Vec<String>,
-}
-
-fn read_report(path: &Path) -> Report {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut parts = text.splitn(3, "---\n");
-    parts.next();
-    let front = parts.next().unwrap();
-    let body = parts.next().unwrap();
-    let fields = front
-        .lines()
-        .filter_map(|l| l.split_once(": "))
-        .map(|(k, v)| (k.to_string(), v.trim().trim_matches('"').to_string()))
-        .collect();
-    let paragraphs = body
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(String::from)
-        .collect();
-    Report { fields, paragraphs }
-}
-
-/// The reports of a folder in file order.
-fn reports_in(dir: &Path) -> Vec<Report> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_issue.md"))
-        .collect();
-    files.sort();
-    let mut reports: Vec<Report> = files.iter().map(|p| read_report(p)).collect();
-    reports.sort_by(|a, b| {
-        a.fields
-            .get("issue")
-            .cmp(&b.fields.get("issue"))
-            .then(std::cmp::Ordering::Equal)
-    });
-    reports
 }
 
 #[test]
@@ -221,5 +178,50 @@ fn variants_of_the_layout_import_alike() {
     assert_eq!(
         squeeze(reports_in(&dir.path().join("site/content/2024/13"))),
         squeeze(reports_in(&repo)),
+    );
+}
+
+/// What plain-text extraction of other issues than the seeds left broken:
+/// private-use glyphs in planes 15–16, spaces inside running text, and a 发
+/// list wrapped over several lines of a narrow layout (it was cut to its
+/// first line, the rest dropped without a word, and the cut list replaced
+/// the default distribution).
+#[test]
+fn damage_seen_in_other_issues_is_repaired_and_nothing_is_lost() {
+    let body = "汝州市人大常委会把建议办理作为\u{F0041}代表履职的基础环节，坚持以高质量提推动高 质量办，建议是办 理工作的基础环节。\
+        近年来，常委会坚持问题导向，建立建议办理台账，逐件跟踪督办，推动一批群众关心的实际问题得到解决，\
+        代表满意率逐年提升，建议办理工作取得明显成效，得到代表和群众的普遍认可。";
+    let chars: Vec<char> = body.chars().collect();
+    let wrapped: Vec<String> = chars.chunks(20).map(|c| c.iter().collect()).collect();
+    let text = format!(
+        "代表工作\n\n第 9 期\n\n河南省人大常委会\n代表工作委员会\n\n2024 年 3 月 8 日\n\n\
+         汝州市：推动代表建议高质量办理\n\n{}\n\n（平顶山市人大常委会代表工委供稿）\n\n\
+         送：省人大常委会主任、副主任、秘书长\n\
+         发：省人大常委会副秘书长、办公厅\n一级巡视员、机关党组成员、办公厅研\n究室主任，省人大各专门委员会、省人\n\
+         大常委会各工作机构和办事机构，各省\n辖市人大常委会、济源示范区人大工委\n\n\
+         河南省人大常委会代表工作委员会印发\n",
+        wrapped.join("\n\n")
+    );
+    let dir = empty_site();
+    let file = dir.path().join("第9期.txt");
+    std::fs::write(&file, text).unwrap();
+    let run = import_into(dir.path(), &[file], &[]);
+    run.expect_code(0);
+    let account = accounts(&run.stdout)[0];
+    assert_eq!(account[4], 0, "nothing doubtful: {}", run.stdout);
+    let folder = dir.path().join("site/content/2024/09");
+    let issue = std::fs::read_to_string(folder.join("_issue.md")).unwrap();
+    assert!(
+        !issue.contains("distribution"),
+        "the joined 发 list is the default one: {issue}\n{}",
+        run.stdout
+    );
+    let report = &reports_in(&folder)[0];
+    assert_eq!(
+        report.paragraphs,
+        vec![body
+            .replace('\u{F0041}', "·")
+            .replace("高 质量", "高质量")
+            .replace("办 理", "办理")]
     );
 }

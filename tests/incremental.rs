@@ -212,6 +212,44 @@ fn a_template_edit_renders_again_without_reading_the_content() {
     assert!(page.contains("模板已改"), "the new template is used");
 }
 
+/// A style sheet saved in the preview: every page links the new one by
+/// its new content-hashed address, so no browser keeps the old one.
+#[test]
+fn a_style_edit_gives_every_page_the_new_style_sheet_address() {
+    let p = preview();
+    let style_address = |page: &str| {
+        page.split("href=\"")
+            .filter_map(|s| s.split('"').next())
+            .find(|h| h.contains("style.css?h="))
+            .expect("a hashed style sheet link")
+            .to_string()
+    };
+    let (_, home) = http_get(p.port, "/");
+    let (_, report) = http_get(p.port, "/2023/44/01-beiguan/");
+    let old = style_address(&home);
+    assert_eq!(style_address(&report), old);
+    let statics = p.site.path().join("static");
+    std::fs::create_dir_all(&statics).unwrap();
+    let css = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+    )
+    .unwrap();
+    std::fs::write(
+        statics.join("style.css"),
+        css + "\nmain { max-width: 50rem; }\n",
+    )
+    .unwrap();
+    lines_until(&p.log, "重新渲染全部页面");
+    let (_, home) = http_get(p.port, "/");
+    let (_, report) = http_get(p.port, "/2023/44/01-beiguan/");
+    let new = style_address(&home);
+    assert_ne!(new, old, "the address did not change with the style sheet");
+    assert_eq!(style_address(&report), new);
+    let (status, served) = http_get(p.port, &new);
+    assert_eq!(status, 200);
+    assert!(served.contains("max-width: 50rem"), "{served}");
+}
+
 /// A broken report is mended while its page cannot be written: the pages
 /// now lag behind the archive in memory, so the next change must be a
 /// full build, though the failure before that was the report's own.

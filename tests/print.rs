@@ -389,10 +389,9 @@ fn show(lines: &[Line]) -> String {
     lines.iter().map(|l| format!("  {l}\n")).collect::<String>()
 }
 
-/// Lines whose vertical centre lies in the type area. (pdftotext's boxes of
-/// Chromium's Type 3 fonts are about 2.6 times the font size tall, so a
-/// first line's yMin lies some 9 pt above the type area: the centre is what
-/// tells where a line stands.)
+/// Lines whose vertical centre lies in the type area. (pdftotext's boxes
+/// may be taller than the glyphs, so a first line's yMin can lie above the
+/// type area: the centre is what tells where a line stands.)
 fn lines_in_type_area(lines: &[Line]) -> Vec<Line> {
     lines
         .iter()
@@ -728,29 +727,223 @@ fn page_count_is_the_print_pages_own_prediction() {
     assert_no_problems(problems);
 }
 
+/// The theme's fonts (themes/default/static/fonts/) by the PostScript
+/// names the PDF gives them: on a machine without the official Windows
+/// fonts, as CI, they are all a PDF may use.
+const THEME_FONTS: [&str; 5] = [
+    "FandolFang-Regular",
+    "FandolHei-Regular",
+    "FandolKai-Regular",
+    "FandolSong-Bold",
+    "FandolSong-Regular",
+];
+
+/// One row of `pdffonts`.
+#[derive(Debug)]
+struct FontRow {
+    /// Without the subset tag: `AAAAAA+FandolFang-Regular` → `FandolFang-Regular`.
+    name: String,
+    kind: String,
+    embedded: bool,
+    row: String,
+}
+
+/// `pdffonts`' rows, cut where the dashes under its header end (the type
+/// column holds spaces: “CID TrueType”).
+fn pdf_fonts(pdf: &Path) -> Vec<FontRow> {
+    let listing = poppler("pdffonts", [pdf]);
+    let mut lines = listing.lines().skip_while(|l| !l.starts_with("---"));
+    let dashes = lines
+        .next()
+        .unwrap_or_else(|| panic!("no header:\n{listing}"));
+    let mut columns = Vec::new();
+    let mut at = 0;
+    for group in dashes.split(' ') {
+        columns.push(at..at + group.len());
+        at += group.len() + 1;
+    }
+    let cell = |row: &str, i: usize| -> String {
+        let range = columns[i].clone();
+        let end = if i + 1 == columns.len() {
+            row.len()
+        } else {
+            range.end.min(row.len())
+        };
+        row.get(range.start.min(row.len())..end)
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|row| {
+            let name = cell(row, 0);
+            let name = match name.split_once('+') {
+                Some((tag, rest)) if tag.len() == 6 => rest.to_string(),
+                _ => name,
+            };
+            FontRow {
+                name,
+                kind: cell(row, 1),
+                embedded: cell(row, 3) == "yes",
+                row: row.to_string(),
+            }
+        })
+        .collect()
+}
+
 #[test]
-fn every_font_is_embedded() {
+fn every_font_is_named_embedded_truetype_from_the_theme() {
     let printed = printed();
     let mut problems = Vec::new();
     for issue in &ISSUES {
-        let fonts = poppler("pdffonts", [printed.pdf(issue)]);
-        // name, type (may hold spaces), encoding, emb, sub, uni, object, generation
-        let rows: Vec<&str> = fonts
-            .lines()
-            .skip_while(|l| !l.starts_with("---"))
-            .skip(1)
-            .filter(|l| !l.trim().is_empty())
-            .collect();
-        assert!(
-            !rows.is_empty(),
-            "{}: pdffonts lists no font\n{fonts}",
-            issue.label()
-        );
-        for row in rows {
-            let words: Vec<&str> = row.split_whitespace().collect();
-            let emb = words.len().checked_sub(5).map(|i| words[i]);
-            if emb != Some("yes") {
-                problems.push(format!("{}: not embedded: {row}", issue.label()));
+        let label = issue.label();
+        let fonts = pdf_fonts(&printed.pdf(issue));
+        assert!(!fonts.is_empty(), "{label}: pdffonts lists no font");
+        for font in &fonts {
+            if font.kind.contains("Type 3") || !font.kind.contains("TrueType") {
+                problems.push(format!("{label}: not a TrueType font: {}", font.row));
+            }
+            if !font.embedded {
+                problems.push(format!("{label}: not embedded: {}", font.row));
+            }
+            if !THEME_FONTS.contains(&font.name.as_str()) {
+                problems.push(format!(
+                    "{label}: {:?} is none of the theme's fonts {THEME_FONTS:?}: {}",
+                    font.name, font.row
+                ));
+            }
+        }
+        // Body (仿宋), masthead and titles, page numbers.
+        for wanted in [
+            "FandolFang-Regular",
+            "FandolSong-Bold",
+            "FandolSong-Regular",
+        ] {
+            if !fonts.iter().any(|f| f.name == wanted) {
+                problems.push(format!("{label}: {wanted} is not embedded: {fonts:#?}"));
+            }
+        }
+    }
+    assert_no_problems(problems);
+}
+
+/// The text of a PDF by the font it is set in, from `pdftohtml -xml`
+/// (which names a font's family without its style, `FandolSong`, and
+/// marks bold text with `<b>`): (family, bold) → the pieces in reading
+/// order, white space squeezed out, each page's pieces after the last's.
+fn text_by_font(pdf: &Path) -> std::collections::BTreeMap<(String, bool), String> {
+    let xml = poppler(
+        "pdftohtml",
+        [
+            OsStr::new("-xml"),
+            OsStr::new("-i"),
+            OsStr::new("-q"),
+            OsStr::new("-stdout"),
+            pdf.as_os_str(),
+        ],
+    );
+    let mut families = std::collections::HashMap::new();
+    let mut by_font = std::collections::BTreeMap::<(String, bool), String>::new();
+    for line in xml.lines() {
+        let line = line.trim();
+        if line.starts_with("<fontspec ") {
+            let value = |name: &str| {
+                let needle = format!(" {name}=\"");
+                let start = line.find(&needle).unwrap() + needle.len();
+                line[start..start + line[start..].find('"').unwrap()].to_string()
+            };
+            let family = value("family");
+            let family = match family.split_once('+') {
+                Some((tag, rest)) if tag.len() == 6 => rest.to_string(),
+                _ => family,
+            };
+            families.insert(value("id"), family);
+        } else if let Some(rest) = line.strip_prefix("<text ") {
+            let font_at = rest.find(" font=\"").unwrap() + 7;
+            let id = &rest[font_at..font_at + rest[font_at..].find('"').unwrap()];
+            let inner = &rest[rest.find('>').unwrap() + 1..rest.rfind("</text>").unwrap()];
+            let bold = inner.contains("<b>");
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in inner.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            by_font
+                .entry((families[id].clone(), bold))
+                .or_default()
+                .push_str(&squeeze(&unescape(&text)));
+        }
+    }
+    by_font
+}
+
+/// Each part of the bulletin in its face: body and credits in 仿宋
+/// (FandolFang), masthead and titles in the heavy FandolSong Bold, the
+/// page numbers in 宋体 (FandolSong); and the text reads as written
+/// (every glyph names its own character: no Kangxi radical ⼈⼤ for 人大).
+#[test]
+fn body_titles_and_page_numbers_are_set_in_their_faces() {
+    let printed = printed();
+    let mut problems = Vec::new();
+    let fang = ("FandolFang".to_string(), false);
+    let song_bold = ("FandolSong".to_string(), true);
+    let song = ("FandolSong".to_string(), false);
+    let hei = ("FandolHei".to_string(), false);
+    for issue in &ISSUES {
+        let label = issue.label();
+        let by_font = text_by_font(&printed.pdf(issue));
+        let text_in = |face: &(String, bool)| by_font.get(face).cloned().unwrap_or_default();
+        let mut expect = |face: &(String, bool), what: &str, needle: &str| {
+            if !text_in(face).contains(needle) {
+                problems.push(format!(
+                    "{label}: {what} {needle:?} is not set in {face:?}; the PDF's faces: {:#?}",
+                    by_font
+                        .iter()
+                        .map(|(face, text)| (face, start_of(text, 40)))
+                        .collect::<Vec<_>>()
+                ));
+            }
+        };
+        expect(&song_bold, "the masthead", "代表工作");
+        expect(&song, "the page number", "—1—");
+        for report in reports(&printed.root(), issue) {
+            expect(&song_bold, "the title", &squeeze(&report.full_title()));
+            expect(&fang, "the credit", &squeeze(&report.credit()));
+            // A paragraph that opens with a heading (一、…) has it in 黑体.
+            let plain = report
+                .paragraphs
+                .iter()
+                .filter(|p| !p.starts_with(['一', '二', '三', '四', '五', '六', '（']))
+                .collect::<Vec<_>>();
+            assert!(
+                !plain.is_empty(),
+                "{label} {}: no plain paragraph",
+                report.file
+            );
+            for paragraph in plain {
+                expect(&fang, "the paragraph", paragraph);
+            }
+            for paragraph in &report.paragraphs {
+                let heading = ['一', '二', '三', '四', '五', '六']
+                    .iter()
+                    .any(|n| paragraph.starts_with(&format!("{n}、")));
+                if let (true, Some(end)) = (heading, paragraph.find('。')) {
+                    expect(&hei, "the heading", &paragraph[..end + '。'.len_utf8()]);
+                }
+            }
+        }
+        for (face, text) in &by_font {
+            if let Some(c) = text.chars().find(|c| ('\u{2E80}'..='\u{2FDF}').contains(c)) {
+                problems.push(format!(
+                    "{label}: {face:?} text holds the radical {c:?} (U+{:04X}) where an ideograph was written",
+                    c as u32
+                ));
             }
         }
     }
@@ -939,59 +1132,230 @@ fn distribution_block_is_on_the_last_page_only_at_its_foot() {
     assert_no_problems(problems);
 }
 
+/// Checks every page's number: pages `1..first_bare` show their own,
+/// below the type area, odd ones right and even ones left; the pages from
+/// `first_bare` on (a blank page, the page of the distribution block
+/// alone) show none.
+fn page_number_problems(label: &str, pdf: &Path, first_bare: usize) -> Vec<String> {
+    let mut problems = Vec::new();
+    let pages = page_count(pdf);
+    for page in 1..=pages {
+        let lines = lines(pdf, page);
+        let numbers: Vec<(usize, &Line)> = lines
+            .iter()
+            .filter_map(|l| Some((page_number_in(&l.text)?, l)))
+            .collect();
+        if page >= first_bare {
+            if !numbers.is_empty() {
+                problems.push(format!(
+                    "{label}: page {page} of {pages} is numbered, it should not be\n{}",
+                    show(&lines)
+                ));
+            }
+            continue;
+        }
+        let Some(&(shown, line)) = numbers.first() else {
+            problems.push(format!(
+                "{label}: page {page} of {pages} has no page number\n{}",
+                show(&lines)
+            ));
+            continue;
+        };
+        if numbers.len() > 1 {
+            problems.push(format!("{label}: page {page} has several page numbers"));
+        }
+        if shown != page {
+            problems.push(format!("{label}: page {page} is numbered {shown}: {line}"));
+        }
+        if line.y_min <= 742.0 {
+            problems.push(format!(
+                "{label}: page {page}'s number is not below the type area (yMin {:.1} ≤ 742): {line}",
+                line.y_min
+            ));
+        }
+        if page % 2 == 1 && line.x_min <= MIDDLE {
+            problems.push(format!(
+                "{label}: odd page {page}'s number is not at the right (xMin {:.1} ≤ {MIDDLE}): {line}",
+                line.x_min
+            ));
+        }
+        if page % 2 == 0 && line.x_max >= MIDDLE {
+            problems.push(format!(
+                "{label}: even page {page}'s number is not at the left (xMax {:.1} ≥ {MIDDLE}): {line}",
+                line.x_max
+            ));
+        }
+    }
+    problems
+}
+
+/// Whether the page holds the distribution block and nothing else.
+fn holds_only_the_block(pdf: &Path, page: usize) -> bool {
+    body_text(&page_text(pdf, page)).starts_with("送：")
+}
+
 #[test]
 fn every_page_shows_its_number_outside_the_type_area() {
     let printed = printed();
     let mut problems = Vec::new();
     for issue in &ISSUES {
-        let label = issue.label();
         let pdf = printed.pdf(issue);
         let pages = page_count(&pdf);
-        for page in 1..=pages {
-            let lines = lines(&pdf, page);
-            let numbers: Vec<(usize, &Line)> = lines
-                .iter()
-                .filter_map(|l| Some((page_number_in(&l.text)?, l)))
-                .collect();
-            let Some(&(shown, line)) = numbers.first() else {
-                // Only a page holding nothing but the distribution block
-                // goes unnumbered (none in the sample issues).
-                let text = squeeze(&page_text(&pdf, page));
-                if page != pages || !text.starts_with("送：") {
-                    problems.push(format!(
-                        "{label}: page {page} of {pages} has no page number\n{}",
-                        show(&lines)
-                    ));
-                }
+        // Only a page holding nothing but the distribution block goes
+        // unnumbered (none in the sample issues).
+        let first_bare = if holds_only_the_block(&pdf, pages) {
+            pages
+        } else {
+            pages + 1
+        };
+        problems.extend(page_number_problems(&issue.label(), &pdf, first_bare));
+    }
+    assert_no_problems(problems);
+}
+
+/// The lines of the PDF that hold `title` (a report's full title, its
+/// parts between spaces) from its start, as printed: on the first page
+/// where consecutive lines, the first one opening with `lead` (“◇” in the
+/// contents, nothing for the heading), read the title and nothing more.
+fn title_lines(pdf: &Path, lead: &str, title: &str) -> Option<Vec<Line>> {
+    let wanted = format!("{lead}{}", squeeze(title));
+    for page in 1..=page_count(pdf) {
+        let lines = lines(pdf, page);
+        for start in 0..lines.len() {
+            let first = lines[start].squeezed();
+            if !first.starts_with(lead) || (lead.is_empty() && first.starts_with('◇')) {
                 continue;
-            };
-            if numbers.len() > 1 {
-                problems.push(format!("{label}: page {page} has several page numbers"));
             }
-            if shown != page {
-                problems.push(format!("{label}: page {page} is numbered {shown}: {line}"));
-            }
-            if line.y_min <= 742.0 {
-                problems.push(format!(
-                    "{label}: page {page}'s number is not below the type area (yMin {:.1} ≤ 742): {line}",
-                    line.y_min
-                ));
-            }
-            if page % 2 == 1 && line.x_min <= MIDDLE {
-                problems.push(format!(
-                    "{label}: odd page {page}'s number is not at the right (xMin {:.1} ≤ {MIDDLE}): {line}",
-                    line.x_min
-                ));
-            }
-            if page % 2 == 0 && line.x_max >= MIDDLE {
-                problems.push(format!(
-                    "{label}: even page {page}'s number is not at the left (xMax {:.1} ≥ {MIDDLE}): {line}",
-                    line.x_max
-                ));
+            let mut read = String::new();
+            for end in start..lines.len() {
+                read.push_str(&lines[end].squeezed());
+                if read == wanted {
+                    return Some(lines[start..=end].to_vec());
+                }
+                if !wanted.starts_with(&read) {
+                    break;
+                }
             }
         }
     }
+    None
+}
+
+/// Titles, as headings and in the contents, break only where the title
+/// has a space: every line holds whole parts. The lines follow the grid.
+#[test]
+fn titles_break_at_their_spaces() {
+    let printed = printed();
+    let mut problems = Vec::new();
+    let line_pitch = 10.2 * MM;
+    for issue in &ISSUES {
+        let label = issue.label();
+        let pdf = printed.pdf(issue);
+        let reports = reports(&printed.root(), issue);
+        for report in &reports {
+            let title = report.full_title();
+            let parts: Vec<String> = title
+                .split(' ')
+                .filter(|p| !p.is_empty())
+                .map(squeeze)
+                .collect();
+            let places: Vec<&str> = if reports.len() > 1 {
+                vec!["", "◇"]
+            } else {
+                vec![""]
+            };
+            for lead in places {
+                let where_ = if lead.is_empty() {
+                    "heading"
+                } else {
+                    "contents"
+                };
+                let Some(lines) = title_lines(&pdf, lead, &title) else {
+                    problems.push(format!(
+                        "{label}: the {where_} {title:?} is not found on consecutive lines"
+                    ));
+                    continue;
+                };
+                // Each line must be a run of whole parts.
+                let mut next = 0;
+                for line in &lines {
+                    let mut text = line.squeezed();
+                    if next == 0 {
+                        text = text[lead.len()..].to_string();
+                    }
+                    let mut joined = String::new();
+                    while joined.len() < text.len() && next < parts.len() {
+                        joined.push_str(&parts[next]);
+                        next += 1;
+                    }
+                    if joined != text {
+                        problems.push(format!(
+                            "{label}: the {where_} {title:?} breaks inside a part (at {:?}):\n{}",
+                            text,
+                            show(&lines)
+                        ));
+                        break;
+                    }
+                }
+                for pair in lines.windows(2) {
+                    let step = pair[1].centre() - pair[0].centre();
+                    if (step - line_pitch).abs() > 1.5 {
+                        problems.push(format!(
+                            "{label}: the {where_} {title:?}'s lines are {step:.1} pt apart, not one grid line ({line_pitch:.1} pt):\n{}",
+                            show(&lines)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    // The title that broke inside “全链模式” before: two lines, at its space.
+    let pdf = printed.pdf(&ISSUES[0]);
+    let heading = title_lines(&pdf, "", "信阳市息县：探索产业代表联络站 建设“全链模式”")
+        .expect("the heading of 2024/13's first report");
+    let texts: Vec<String> = heading.iter().map(Line::squeezed).collect();
+    assert_eq!(
+        texts,
+        ["信阳市息县：探索产业代表联络站", "建设“全链模式”"],
+        "\n{}",
+        show(&heading)
+    );
     assert_no_problems(problems);
+}
+
+/// A part of a title longer than a line (no space to break at) wraps
+/// inside the type area instead of running off the page.
+#[test]
+fn a_title_without_spaces_longer_than_a_line_stays_in_the_type_area() {
+    let dir = temp_dir();
+    let root = copy_sample(dir.path());
+    let report = root.join("content/2024/27/01-guancheng.md");
+    let text = std::fs::read_to_string(&report).unwrap();
+    let long = "以两亮三评五争当为抓手持续有力推动主题活动开展再创佳绩";
+    let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap();
+    std::fs::write(
+        &report,
+        text.replace(title_line, &format!("title: \"{long}\"")),
+    )
+    .unwrap();
+    jianbao_in(
+        dir.path(),
+        &args(&["pdf", "2024/27", "--root", "site", "--out", "out"]),
+    )
+    .expect_code(0);
+    let pdf = dir.path().join("out/2024/27").join(ISSUES[1].pdf_name());
+    let county = reports(&root, &ISSUES[1])[0].county.clone();
+    let full = format!("{county}：{long}");
+    let lines = title_lines(&pdf, "", &full).expect("the long title on consecutive lines");
+    assert!(lines.len() >= 2, "it fits one line?\n{}", show(&lines));
+    let (left, right) = (28.0 * MM, A4_WIDTH - 26.0 * MM);
+    for line in &lines {
+        assert!(
+            line.x_min >= left - 1.0 && line.x_max <= right + 1.0,
+            "a line of the title leaves the type area ({left:.1}…{right:.1} pt):\n{}",
+            show(&lines)
+        );
+    }
 }
 
 #[test]
@@ -1229,7 +1593,8 @@ fn a_wrong_jianbao_chromium_is_named_in_chinese() {
 }
 
 /// A site without a `themes/` folder prints with the built-in theme: its
-/// print page needs the print stylesheet and script beside it.
+/// print page needs the print stylesheet, script and fonts (with their
+/// licence) beside it.
 #[test]
 fn built_in_theme_ships_the_print_stylesheet_and_script() {
     let dir = temp_dir();
@@ -1244,7 +1609,17 @@ fn built_in_theme_ships_the_print_stylesheet_and_script() {
     assert!(page.contains("href=\"../../print.css\""), "{page}");
     assert!(page.contains("src=\"../../print.js\""), "{page}");
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static");
-    for name in ["print.css", "print.js"] {
+    for name in [
+        "print.css",
+        "print.js",
+        "fonts/FandolFang-Regular.woff2",
+        "fonts/FandolHei-Regular.woff2",
+        "fonts/FandolKai-Regular.woff2",
+        "fonts/FandolSong-Bold.woff2",
+        "fonts/FandolSong-Regular-digits.woff2",
+        "fonts/README.txt",
+        "fonts/COPYING",
+    ] {
         let built = std::fs::read(out.join(name)).ok();
         assert!(
             built.is_some(),
@@ -1329,4 +1704,268 @@ fn a_page_holding_only_the_distribution_block_has_no_number() {
         "the block ends at the foot of the type area: {foot:.1} against {TYPE_BOTTOM:.1}\n{}",
         show(&last)
     );
+}
+
+/// Double-sided printing (`[print] duplex = true`): the distribution
+/// block ends every issue on an even page, the back of the last sheet.
+/// 2024/13 is lengthened until its text fills an even page exactly, so the
+/// block needs a page of its own and a blank page goes before it; neither
+/// is numbered (GB/T 9704-2012, 7.5). 2024/27 shows the other case.
+#[test]
+fn double_sided_printing_ends_on_an_even_page_after_a_blank_page_where_needed() {
+    let (_, lines_13) = predictions()[0];
+    let single_sided: Vec<usize> = ISSUES
+        .iter()
+        .map(|issue| page_count(&printed().pdf(issue)))
+        .collect();
+    let dir = temp_dir();
+    let root = copy_sample(dir.path());
+    let config = root.join("site.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[print]\nduplex = true\n");
+    std::fs::write(&config, text).unwrap();
+    // Each added paragraph is one grid line: fill whole pages, an even
+    // number of them.
+    let two_pages = 2 * LINES_PER_PAGE as u32;
+    let extra = (two_pages - lines_13 % two_pages) % two_pages;
+    let report = root.join("content/2024/13/02-wenfeng.md");
+    let mut text = std::fs::read_to_string(&report).unwrap();
+    for _ in 0..extra {
+        text.push_str("\n补充一段，检验双面印刷的空白页。\n");
+    }
+    std::fs::write(&report, text).unwrap();
+    jianbao_in(
+        dir.path(),
+        &args(&["pdf", "--all", "--root", "site", "--out", "out"]),
+    )
+    .expect_code(0);
+    let out = dir.path().join("out");
+    let mut problems = Vec::new();
+    for (index, issue) in ISSUES.iter().enumerate() {
+        let label = issue.label();
+        let pdf = out.join(issue.folder()).join(issue.pdf_name());
+        let pages = page_count(&pdf);
+        let profile = temp_dir();
+        let dump = spawn_dump_dom(&out.join(issue.folder()).join("print.html"), profile.path())
+            .wait_with_output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&dump.stdout).to_string();
+        let predicted = html_attribute(&dom, "data-pages");
+        let blank = html_attribute(&dom, "data-blank-page").map(|page| page as usize);
+        if predicted != Some(pages as u32) {
+            problems.push(format!(
+                "{label}: {pages} pages, print.js predicted {predicted:?}"
+            ));
+        }
+        if pages % 2 == 1 {
+            problems.push(format!(
+                "{label}: the block is on page {pages}, an odd page"
+            ));
+        }
+        if !squeeze(&page_text(&pdf, pages)).contains("印发") {
+            problems.push(format!("{label}: the last page lacks the issuing line"));
+        }
+        let alone = holds_only_the_block(&pdf, pages);
+        match index {
+            0 => {
+                // Text on pages 1…n (n even, full): a blank page n + 1, the
+                // block on n + 2.
+                if blank != Some(pages - 1) {
+                    problems.push(format!(
+                        "{label}: after {extra} added lines, data-blank-page is {blank:?}, not {}",
+                        pages - 1
+                    ));
+                }
+                let text = squeeze(&page_text(&pdf, pages - 1));
+                if !text.is_empty() {
+                    problems.push(format!(
+                        "{label}: the blank page {} holds {text:?}",
+                        pages - 1
+                    ));
+                }
+                if !squeeze(&page_text(&pdf, pages - 2)).contains("补充一段") {
+                    problems.push(format!("{label}: page {} does not end the text", pages - 2));
+                }
+                if !alone {
+                    problems.push(format!("{label}: the last page holds more than the block"));
+                }
+                problems.extend(page_number_problems(&label, &pdf, pages - 1));
+            }
+            _ => {
+                // As printed single-sided, plus one page when that ends on
+                // an odd page: the block moves to the back, alone, or after
+                // a blank page if it was alone already.
+                let single = single_sided[index];
+                let expected = single + single % 2;
+                if pages != expected {
+                    problems.push(format!(
+                        "{label}: {pages} pages double-sided, {expected} expected ({single} single-sided)"
+                    ));
+                }
+                let first_bare = match (blank, alone) {
+                    (Some(page), _) => page,
+                    (None, true) => pages,
+                    (None, false) => pages + 1,
+                };
+                if single % 2 == 1 && !alone {
+                    problems.push(format!(
+                        "{label}: the block did not move to a page of its own"
+                    ));
+                }
+                problems.extend(page_number_problems(&label, &pdf, first_bare));
+            }
+        }
+    }
+    assert_no_problems(problems);
+}
+
+/// On a phone (390 px) the print page reflows to the screen, with no
+/// horizontal scrolling, and shows the note on the browser's print
+/// settings; it still measures the A4 layout, so printing from there
+/// prints the same pages. The note never prints.
+#[test]
+fn print_page_reads_on_a_phone_and_prints_the_same() {
+    let printed = printed();
+    let issue = &ISSUES[1];
+    let page = printed.print_page(issue);
+    // A copy of the print page beside it, with a probe that reports what
+    // the screen shows once print.js has laid it out, shown in a frame of
+    // a phone's width (a headless window cannot be made that narrow). The
+    // probe posts its figures to the frame's parent, which --dump-dom
+    // shows.
+    let folder = page.parent().unwrap();
+    let probe = folder.join("phone-probe.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let script = r#"<script>
+document.fonts.ready.then(function () { setTimeout(function () {
+  var root = document.documentElement;
+  var note = document.querySelector('.print-note');
+  parent.postMessage([
+    'scroll-width=' + root.scrollWidth,
+    'client-width=' + root.clientWidth,
+    'note-height=' + (note ? note.offsetHeight : 0),
+    'sheet-width=' + Math.round(document.getElementById('sheet').getBoundingClientRect().width),
+    'pages=' + root.getAttribute('data-pages'),
+    'lines=' + root.getAttribute('data-lines')
+  ].join(' '), '*');
+}, 500); });
+</script></body>"#;
+    std::fs::write(&probe, html.replace("</body>", script)).unwrap();
+    let dump = |width: u32| {
+        let frame = folder.join(format!("phone-frame-{width}.html"));
+        std::fs::write(
+            &frame,
+            format!(
+                r#"<!DOCTYPE html><html><body style="margin:0"><iframe src="phone-probe.html" style="width:{width}px;height:844px;border:0"></iframe>
+<script>addEventListener('message', function (e) {{ document.body.setAttribute('data-probe', e.data); }});</script></body></html>"#
+            ),
+        )
+        .unwrap();
+        let profile = temp_dir();
+        let output = Command::new(common::chromium())
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--hide-scrollbars",
+                "--allow-file-access-from-files",
+                "--window-size=1400,900",
+                "--virtual-time-budget=8000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("--dump-dom")
+            .arg(format!(
+                "file://{}",
+                frame.canonicalize().unwrap().display()
+            ))
+            .output()
+            .unwrap();
+        std::fs::remove_file(&frame).ok();
+        let dom = String::from_utf8_lossy(&output.stdout).to_string();
+        let start = dom.find("data-probe=\"").unwrap_or_else(|| {
+            panic!(
+                "{width} px: the probe reported nothing:\n{}",
+                start_of(&dom, 600)
+            )
+        }) + "data-probe=\"".len();
+        let probe = &dom[start..start + dom[start..].find('"').unwrap()];
+        probe
+            .split(' ')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(key, value)| (key.to_string(), value.parse::<u32>().unwrap_or(u32::MAX)))
+            .collect::<std::collections::HashMap<String, u32>>()
+    };
+    let (pages, lines) = predictions()[1];
+    for width in [390u32, 1280] {
+        let values = dump(width);
+        let value = |name: &str| values[name];
+        assert!(
+            value("scroll-width") <= value("client-width") && value("client-width") <= width,
+            "{width} px: the page scrolls sideways ({} px wide in a {} px window)",
+            value("scroll-width"),
+            value("client-width")
+        );
+        assert!(
+            value("note-height") > 0,
+            "{width} px: the print note is not shown"
+        );
+        assert_eq!(
+            (value("pages"), value("lines")),
+            (pages, lines),
+            "{width} px: print.js measured another layout than the printed one"
+        );
+        let sheet = value("sheet-width");
+        if width == 390 {
+            assert!(
+                sheet <= 390,
+                "the text column is {sheet} px wide on a 390 px phone"
+            );
+        } else {
+            // 156 mm at 96 px an inch.
+            assert!(
+                (589..=590).contains(&sheet),
+                "the A4 column is {sheet} px wide at {width} px"
+            );
+        }
+    }
+    std::fs::remove_file(&probe).ok();
+    let text = squeeze(&pdf_text(&printed.pdf(issue), None));
+    assert!(!text.contains("页眉和页脚"), "the print note was printed");
+}
+
+/// A PDF embeds the fonts print.css loads: a site that replaces one of
+/// the theme's fonts gets its PDFs printed anew (the link to the old ones
+/// goes), though neither print page nor stylesheet changed.
+#[test]
+fn rebuild_drops_the_pdfs_when_a_font_of_the_print_stylesheet_changes() {
+    let printed = printed();
+    let dir = temp_dir();
+    copy_dir(&printed.root(), &dir.path().join("site"));
+    copy_dir(&printed.out(), &dir.path().join("out"));
+    let fonts = dir.path().join("site/static/fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    let name = "FandolKai-Regular.woff2";
+    let mut font = std::fs::read(printed.out().join("fonts").join(name)).unwrap();
+    font.push(0);
+    std::fs::write(fonts.join(name), font).unwrap();
+    jianbao_in(
+        dir.path(),
+        &args(&["build", "--root", "site", "--out", "out"]),
+    )
+    .expect_code(0);
+    for issue in &ISSUES {
+        let pdf = dir
+            .path()
+            .join("out")
+            .join(issue.folder())
+            .join(issue.pdf_name());
+        assert!(
+            !pdf.exists(),
+            "{}: the PDF outlived a change to a font it embeds",
+            issue.label()
+        );
+    }
 }

@@ -82,3 +82,66 @@ fn an_unknown_county_is_a_warning_and_still_published() {
     );
     assert!(read_output(&out, "counties/未识别/火星县/index.html").contains("火星县"));
 }
+
+/// Only images and PDFs of an issue folder are published; every other
+/// file is named with a warning and left out, a script-carrying SVG or
+/// HTML file and a page renamed `.png` included.
+#[test]
+fn only_images_and_pdfs_beside_the_reports_are_published() {
+    let left_out = [
+        (
+            "chart.svg",
+            ".svg 文件可以含有浏览器会运行的脚本，放在本站上可能被用来冒充本站，不会发布到网站上",
+            "图表请另存为 PNG 或 JPEG 图片再引用",
+        ),
+        (
+            "fake.png",
+            "文件名是 .png，内容却不是 PNG 图片，不会发布到网站上",
+            "请检查文件是否损坏",
+        ),
+        (
+            "page.html",
+            ".html 文件可以含有浏览器会运行的脚本，放在本站上可能被用来冒充本站，不会发布到网站上",
+            "网页内容请写进报告的 Markdown 正文",
+        ),
+        (
+            "原稿.docx",
+            "办公文档（Word、WPS、Excel 等），不会发布到网站上",
+            "Word 文档可以用 jianbao import 导入",
+        ),
+        (
+            "备注.txt",
+            "纯文本文件，不会发布到网站上",
+            "请把扩展名改为 .md",
+        ),
+        ("材料.zip", "压缩包，不会发布到网站上", "请解压"),
+    ];
+    let (site, out, build) = warned("attachments", left_out[0].1);
+    let check = site.check(&[]);
+    check.expect_stdout(&format!("{} 处警告。", left_out.len()));
+    for run in [&build, &check] {
+        for (file, message, hint) in left_out {
+            let line = format!("content/2024/01/{file}: 警告：{message}");
+            run.expect_stderr(&line).expect_hint_after(&line);
+            run.expect_stderr(hint);
+        }
+    }
+    let published: Vec<String> = common::snapshot(&out.join("2024/01"))
+        .into_keys()
+        .filter(|path| !path.ends_with(".html"))
+        .collect();
+    assert_eq!(published, ["photo.png", "scan.pdf"]);
+    assert!(!out.join("2024/01/page.html").exists());
+    let page = read_output(&out, "2024/01/01-a/index.html");
+    assert!(page.contains("src=\"photo.png\""), "{page}");
+    // --strict: the same warnings fail the build and the check.
+    site.build(&site.path("strict"), &["--strict"])
+        .expect_code(1)
+        .expect_stderr(
+            "发现 6 处警告；按 --strict 的要求，有警告就不生成网站（原有的输出保持不变）",
+        );
+    assert!(!site.path("strict").exists());
+    site.check(&["--strict"])
+        .expect_code(1)
+        .expect_stderr("检查未通过：0 处错误，6 处警告（按 --strict 的要求，有警告就不通过）。");
+}

@@ -34,6 +34,7 @@ pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Found {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     // (year, number) → folder names seen, and whether _issue.md is there.
     let mut issue_folders: BTreeMap<(i32, u32), (Vec<String>, bool)> = BTreeMap::new();
+    let mut bad_years = std::collections::HashSet::new();
 
     let walker = WalkDir::new(&content)
         .follow_links(false)
@@ -133,7 +134,15 @@ pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Found {
             }
             (2, _) if parts[0] == DRAFTS_DIR => Location::Draft,
             _ => {
-                diagnostics.push(misplaced(&display, &parts));
+                match year_problem(&parts) {
+                    // Once for the folder, not once for each file in it.
+                    Some(problem) => {
+                        if bad_years.insert(parts[0].clone()) {
+                            diagnostics.push(problem);
+                        }
+                    }
+                    None => diagnostics.push(misplaced(&display, &parts)),
+                }
                 continue;
             }
         };
@@ -238,11 +247,38 @@ fn issue_folder_of(parts: &[String]) -> Option<(i32, u32)> {
     let year: i32 = parts[0]
         .parse()
         .ok()
-        .filter(|y| (1900..=2200).contains(y) && parts[0].len() == 4)?;
+        .filter(|y| YEARS.contains(y) && parts[0].len() == 4)?;
     let number: u32 = parts[1].parse().ok().filter(|n| {
         *n > 0 && parts[1].len() <= 3 && parts[1].chars().all(|c| c.is_ascii_digit())
     })?;
     Some((year, number))
+}
+
+/// Years the archive may hold: what `parse_date` accepts.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// A folder under `content/` holding issues that is no year: all digits
+/// but not four of them, or a year out of range (`content/1024/01/`).
+fn year_problem(parts: &[String]) -> Option<Diagnostic> {
+    let folder = parts.first().filter(|_| parts.len() >= 2)?;
+    if folder.is_empty() || !folder.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let message = if folder.len() != 4 {
+        format!("文件夹“{folder}”不是年份：年份要写四位数字")
+    } else if !YEARS.contains(&folder.parse().ok()?) {
+        format!(
+            "年份文件夹“{folder}”不对：年份应在 {} 到 {} 之间",
+            YEARS.start(),
+            YEARS.end()
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::error(format!("{CONTENT_DIR}/{folder}"), None, message)
+            .hint("请把文件夹改名为出版的年份，如 content/2024/；其中的期文件夹和报告不用改动"),
+    )
 }
 
 fn misplaced(display: &str, parts: &[String]) -> Diagnostic {
@@ -292,6 +328,7 @@ fn is_ignored(name: &str) -> bool {
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name == "Thumbs.db"
+        || name.eq_ignore_ascii_case("desktop.ini")
 }
 
 pub fn read_text(root: &Path, file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<String> {

@@ -5,6 +5,8 @@
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
+use super::yaml_mistakes;
+
 /// A field editors may write, with the Chinese names that mean the same.
 pub struct FieldSpec {
     pub name: &'static str,
@@ -29,7 +31,11 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(line: Option<usize>, message: impl Into<String>, hint: Option<String>) -> Self {
+    pub(super) fn new(
+        line: Option<usize>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Self {
         FieldError {
             line,
             message: message.into(),
@@ -96,6 +102,9 @@ pub struct Fields<'a> {
     /// Line of the opening `---`: field lines are counted from it.
     first_line: usize,
     values: Vec<(String, Value, Option<usize>)>,
+    /// Fields an unknown key was probably meant to be (`countyy`): the
+    /// editor hears of the misspelling once, not of a missing field too.
+    misspelt: Vec<&'static str>,
 }
 
 impl<'a> Fields<'a> {
@@ -106,10 +115,18 @@ impl<'a> Fields<'a> {
         first_line: usize,
         specs: &[FieldSpec],
     ) -> Result<(Fields<'a>, Vec<FieldError>), FieldError> {
+        if let Some((index, depth)) = yaml_mistakes::too_deep(yaml) {
+            return Err(FieldError::new(
+                Some(first_line + 1 + index),
+                format!("元数据中的方括号或花括号嵌套太深（这一行已到 {depth} 层，最多 {} 层）", yaml_mistakes::MAX_DEPTH),
+                Some("元数据的值用不着这么多层括号：多半是误把别的内容粘贴进了元数据块，请检查这一行".into()),
+            ));
+        }
         let value: Value = if yaml.trim().is_empty() {
             Value::Mapping(Mapping::new())
         } else {
-            serde_yaml::from_str(yaml).map_err(|err| yaml_error(yaml, first_line, &err))?
+            serde_yaml::from_str(yaml)
+                .map_err(|err| yaml_mistakes::explain(yaml, first_line, &err))?
         };
         let mapping = match value {
             Value::Mapping(mapping) => mapping,
@@ -118,7 +135,7 @@ impl<'a> Fields<'a> {
                 return Err(FieldError::new(
                     Some(first_line + 1),
                     "元数据应当是“字段: 值”的列表",
-                    Some(colon_hint(yaml, first_line)),
+                    Some(yaml_mistakes::colon_hint(yaml, first_line)),
                 ))
             }
         };
@@ -126,6 +143,7 @@ impl<'a> Fields<'a> {
             yaml,
             first_line,
             values: Vec::new(),
+            misspelt: Vec::new(),
         };
         let mut unknown = Vec::new();
         let mut unknown_count = 0;
@@ -158,6 +176,9 @@ impl<'a> Fields<'a> {
                 None if unknown_count >= MAX_UNKNOWN_LISTED => unknown_count += 1,
                 None => {
                     unknown_count += 1;
+                    if let Some(spec) = closest_field(&key_text, specs) {
+                        fields.misspelt.push(spec.name);
+                    }
                     unknown.push(FieldError::new(
                         fields.key_line(&key_text),
                         format!("未知字段“{key_text}”"),
@@ -270,8 +291,13 @@ impl<'a> Fields<'a> {
         })
     }
 
-    pub fn missing(&self, spec: &FieldSpec) -> FieldError {
-        FieldError::new(
+    /// A required field is not there; `None` when an unknown key was most
+    /// likely it, misspelt (that key's error already says so).
+    pub fn missing(&self, spec: &FieldSpec) -> Option<FieldError> {
+        if self.misspelt.contains(&spec.name) {
+            return None;
+        }
+        Some(FieldError::new(
             Some(self.first_line),
             format!("缺少必填字段“{}”（{}）", spec.name, spec.label),
             Some(format!(
@@ -279,7 +305,7 @@ impl<'a> Fields<'a> {
                 spec.name,
                 spec.aliases.first().unwrap_or(&spec.name)
             )),
-        )
+        ))
     }
 }
 
@@ -319,73 +345,29 @@ pub fn show_value(value: &Value) -> String {
     crate::text::excerpt(&text, 40)
 }
 
-fn yaml_error(yaml: &str, first_line: usize, err: &serde_yaml::Error) -> FieldError {
-    // The parser's own position is relative to the front matter and often
-    // one line after the mistake; a line we can point at wins.
-    let culprit = culprit_line(yaml, first_line);
-    // The parser also counts U+0085, U+2028 and U+2029 as line breaks,
-    // which editors do not: its line may lie past the block's end.
-    let last_line = first_line + yaml.lines().count() + 1;
-    let line = culprit.or_else(|| {
-        err.location()
-            .map(|loc| (first_line + loc.line()).min(last_line))
-    });
-    // The parser counts lines from the start of the block, not the file:
-    // its positions would contradict the line the message gives.
-    let mut text = err.to_string();
-    if let Some(at) = text.find(" at line ") {
-        let end = text[at..].find(',').map_or(text.len(), |e| at + e);
-        text.replace_range(at..end, "");
-    }
-    let detail: String = text.chars().take(160).collect();
-    let hint = if yaml.lines().any(|l| l.starts_with('\t')) {
-        "YAML 不允许用 Tab 缩进，请改用空格".to_string()
-    } else {
-        format!("{}（解析器原文：{detail}）", colon_hint(yaml, first_line))
-    };
-    FieldError::new(line, "元数据（YAML）写法有误", Some(hint))
+/// The field `key` is within two edits of, if any.
+fn closest_field<'s>(key: &str, specs: &'s [FieldSpec]) -> Option<&'s FieldSpec> {
+    specs
+        .iter()
+        .flat_map(|spec| {
+            std::iter::once(spec.name)
+                .chain(spec.aliases.iter().copied())
+                .map(move |n| (n, spec))
+        })
+        .map(|(name, spec)| (edit_distance(key, name), name, spec))
+        .filter(|(distance, name, _)| *distance <= typo_allowance(key, name))
+        .min_by_key(|(distance, _, _)| *distance)
+        .map(|(_, _, spec)| spec)
 }
 
-#[derive(Clone, Copy)]
-enum ColonMistake {
-    Chinese,
-    NoSpace,
-}
-
-/// The first line with a Chinese colon instead of `:`, or a `:` with no
-/// space after it: the two mistakes editors make most.
-fn colon_mistake(yaml: &str, first_line: usize) -> Option<(usize, ColonMistake)> {
-    yaml.lines().enumerate().find_map(|(index, line)| {
-        let content = line.trim();
-        if content.is_empty() || content.starts_with('#') || content.starts_with('-') {
-            return None;
-        }
-        let line = first_line + 1 + index;
-        if !content.contains(':') && content.contains('：') {
-            return Some((line, ColonMistake::Chinese));
-        }
-        let after = &content[content.find(':')? + 1..];
-        (!after.is_empty() && !after.starts_with(' ') && !content.starts_with('"'))
-            .then_some((line, ColonMistake::NoSpace))
-    })
-}
-
-fn culprit_line(yaml: &str, first_line: usize) -> Option<usize> {
-    colon_mistake(yaml, first_line).map(|(line, _)| line)
-}
-
-fn colon_hint(yaml: &str, first_line: usize) -> String {
-    match colon_mistake(yaml, first_line) {
-        Some((line, ColonMistake::Chinese)) => {
-            format!("第 {line} 行用了中文冒号“：”：字段名后面要用英文冒号加空格，如“标题: …”")
-        }
-        Some((line, ColonMistake::NoSpace)) => {
-            format!("第 {line} 行的冒号后面缺少空格：应写成“字段: 值”")
-        }
-        None => {
-            "每个字段写成“字段: 值”（英文冒号后加一个空格）；值中有冒号或井号时用英文双引号括起来"
-                .into()
-        }
+/// How many edits still make a typo: two in longer names (`titel`), one
+/// in two-character ones (`地点` for `地区`), none in a single character,
+/// which any two-character key is within two edits of (`备注`, `县`).
+fn typo_allowance(key: &str, name: &str) -> usize {
+    match key.chars().count().min(name.chars().count()) {
+        0 | 1 => 0,
+        2 | 3 => 1,
+        _ => 2,
     }
 }
 
@@ -394,18 +376,8 @@ fn unknown_field_hint(key: &str, specs: &[FieldSpec]) -> String {
         .iter()
         .map(|spec| format!("{}（{}）", spec.name, spec.aliases.join("、")))
         .collect();
-    let closest = specs
-        .iter()
-        .flat_map(|spec| {
-            std::iter::once(spec.name)
-                .chain(spec.aliases.iter().copied())
-                .map(move |n| (n, spec))
-        })
-        .map(|(name, spec)| (edit_distance(key, name), spec))
-        .filter(|(distance, _)| *distance <= 2)
-        .min_by_key(|(distance, _)| *distance);
-    match closest {
-        Some((_, spec)) => format!(
+    match closest_field(key, specs) {
+        Some(spec) => format!(
             "是不是想写“{}”（{}）？可用的字段：{}",
             spec.name,
             spec.label,
@@ -474,6 +446,21 @@ mod tests {
         assert_eq!(unknown.len(), 1);
         assert_eq!(unknown[0].line, Some(4));
         assert!(unknown[0].hint.as_ref().unwrap().contains("county"));
+    }
+
+    #[test]
+    fn deep_brackets_and_open_quotes_are_refused_at_their_line() {
+        let deep = format!("issue: 1\ncounty: {}\n", "[".repeat(100_000));
+        let Err(err) = Fields::parse(&deep, 1, SPECS) else {
+            panic!("deep brackets must be refused")
+        };
+        assert_eq!(err.line, Some(3));
+        let open = "issue: 1\ntitle: \"依托代表联络站点\nsupplier: 甲\n";
+        let Err(err) = Fields::parse(open, 1, SPECS) else {
+            panic!("an open quote must not parse")
+        };
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("引号"), "{}", err.message);
     }
 
     #[test]

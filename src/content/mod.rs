@@ -2,16 +2,20 @@
 //! front matter, and assemble the archive model. Problems are collected,
 //! not thrown: one run lists every mistake.
 
+mod attachments;
 mod files;
 pub mod front_matter;
 pub mod gazetteer;
+mod messages;
 pub mod model;
+pub mod placeholders;
 pub mod source;
 mod validate;
+mod yaml_mistakes;
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
@@ -19,6 +23,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 pub use files::report_source;
 use front_matter::{FieldError, FieldSpec, Fields};
 use gazetteer::{Gazetteer, Place, Resolution};
+use messages::{date_problem, folder_of, issue_mismatch, nesting_error, note_placeholders};
 pub use model::{Archive, Asset, Distribution, Issue, Report};
 
 pub const CONTENT_DIR: &str = "content";
@@ -175,12 +180,18 @@ pub fn load(root: &Path, options: LoadOptions) -> (Option<Archive>, Diagnostics)
         .collect();
     let mut issue_files = Vec::new();
     let mut report_files = Vec::new();
-    for (parsed, file_diagnostics) in parsed {
+    // Issues with a report that could not be read: not "without reports".
+    let mut unread = std::collections::HashSet::new();
+    for ((parsed, file_diagnostics), file) in parsed.into_iter().zip(&found.sources) {
         diagnostics.extend(file_diagnostics);
         match parsed {
             Parsed::Issue(issue) => issue_files.push(*issue),
             Parsed::Report(report) => report_files.push(*report),
-            Parsed::Failed => {}
+            Parsed::Failed => {
+                if let Location::Report { year, number } = file.location {
+                    unread.insert((year, number));
+                }
+            }
         }
     }
     // A broken site.toml still lets the content be checked, so one run
@@ -192,6 +203,7 @@ pub fn load(root: &Path, options: LoadOptions) -> (Option<Archive>, Diagnostics)
         .into_iter()
         .filter(|a| options.drafts || !a.draft)
         .collect();
+    let assets = attachments::screen(assets, &mut diagnostics);
     let archive = assemble(
         config,
         issue_files,
@@ -200,7 +212,7 @@ pub fn load(root: &Path, options: LoadOptions) -> (Option<Archive>, Diagnostics)
         options,
         &mut diagnostics,
     );
-    validate::check_archive(&archive, &mut diagnostics);
+    validate::check_archive(&archive, &unread, &mut diagnostics);
     if diagnostics.has_errors() || config_broken {
         (None, diagnostics)
     } else {
@@ -260,6 +272,8 @@ struct ReportFile {
     draft: bool,
     distribution: Distribution,
     body: String,
+    /// Placeholder text left in a draft: a warning when it is published.
+    placeholders: Vec<(usize, &'static str)>,
 }
 
 fn parse_file(root: &Path, file: &SourceFile) -> (Parsed, Diagnostics) {
@@ -309,12 +323,35 @@ fn parse_text(text: &str, file: &SourceFile) -> (Parsed, Diagnostics) {
         report(&mut diagnostics, err);
     }
     let mut errors = Vec::new();
-    let parsed = match file.location {
+    // What `init` and `new` wrote to be replaced never goes out: in a
+    // file that would be published it is an error.
+    let draft = matches!(file.location, Location::Draft)
+        || matches!(
+            fields.raw(fields::DRAFT.name),
+            Some(serde_yaml::Value::Bool(true))
+        );
+    if let Some(err) = nesting_error(split.body, split.body_line) {
+        errors.push(err);
+    }
+    let unfinished = placeholders::find(text, split.body_line);
+    if !draft {
+        for (line, phrase) in &unfinished {
+            errors.push(FieldError {
+                line: Some(*line),
+                message: placeholders::message(phrase),
+                hint: Some(placeholders::HINT.into()),
+            });
+        }
+    }
+    let mut parsed = match file.location {
         Location::Issue { year, number } => {
             parse_issue(&fields, &mut errors, year, number, file, split.body)
         }
         _ => parse_report(&fields, &mut errors, file, split.body),
     };
+    if let Parsed::Report(report) = &mut parsed {
+        report.placeholders = unfinished;
+    }
     for err in errors {
         report(&mut diagnostics, err);
     }
@@ -343,7 +380,7 @@ fn parse_issue(
 ) -> Parsed {
     let date = match fields.raw(fields::DATE.name) {
         None => {
-            errors.push(fields.missing(&fields::DATE));
+            errors.extend(fields.missing(&fields::DATE));
             None
         }
         Some(value) => {
@@ -351,13 +388,30 @@ fn parse_issue(
                 serde_yaml::Value::String(s) => s.clone(),
                 other => serde_yaml::to_string(other).unwrap_or_default(),
             };
+            let line = fields.line_of(fields::DATE.name);
             let date = crate::text::parse_date(&raw);
-            if date.is_none() {
-                errors.push(FieldError {
-                    line: fields.line_of(fields::DATE.name),
-                    message: format!("日期“{}”无法识别", raw.trim()),
+            match date {
+                None => errors.push(FieldError {
+                    line,
+                    message: match date_problem(&raw) {
+                        Some(why) => format!("日期“{}”无法识别：{why}", raw.trim()),
+                        None => format!("日期“{}”无法识别", raw.trim()),
+                    },
                     hint: Some("请写成 YYYY-MM-DD，例如 2024-07-15".into()),
-                });
+                }),
+                // Checked here, where the date's line is known.
+                Some(date) if date.year() != year => errors.push(FieldError {
+                    line,
+                    message: format!(
+                        "日期 {date} 不在 {year} 年，但这一期放在 {year} 年的文件夹 {} 中",
+                        folder_of(&file.display)
+                    ),
+                    hint: Some(format!(
+                        "请改正日期（须在 {year} 年内），或把这一期移到 content/{}/ 中",
+                        date.year()
+                    )),
+                }),
+                Some(_) => {}
             }
             date
         }
@@ -377,7 +431,8 @@ fn parse_issue(
                 line: fields.line_of(fields::NUMBER.name),
                 message: format!("元数据写的是第 {stated} 期，但文件夹是第 {number} 期"),
                 hint: Some(format!(
-                    "请改正其中之一：文件夹 content/{year}/{number:02}/ 对应第 {number} 期"
+                    "请改正其中之一：文件夹 {} 对应第 {number} 期",
+                    folder_of(&file.display)
                 )),
             });
         }
@@ -486,7 +541,7 @@ fn parse_report(
         match fields.text(spec) {
             Ok(Some(value)) => Some(value),
             Ok(None) => {
-                errors.push(fields.missing(spec));
+                errors.extend(fields.missing(spec));
                 None
             }
             Err(err) => {
@@ -501,7 +556,7 @@ fn parse_report(
         && issue_field.is_none()
         && fields.raw(fields::ISSUE.name).is_none()
     {
-        errors.push(fields.missing(&fields::ISSUE));
+        errors.extend(fields.missing(&fields::ISSUE));
     }
     let county = required(errors, &fields::COUNTY);
     let title = required(errors, &fields::TITLE);
@@ -534,6 +589,7 @@ fn parse_report(
                 draft,
                 distribution,
                 body: body.to_string(),
+                placeholders: Vec::new(),
             }))
         }
         _ => Parsed::Failed,
@@ -612,6 +668,7 @@ fn assemble(
         if (file.draft || in_drafts_folder) && !options.drafts {
             continue;
         }
+        note_placeholders(&file, diagnostics);
         let issue = match file.file.location {
             Location::Report { year, number } => {
                 let index = issues
@@ -619,14 +676,9 @@ fn assemble(
                     .position(|i| i.year == year && i.number == number);
                 if let Some((stated, line)) = file.issue_field {
                     if stated != number {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                file.file.display.clone(),
-                                line,
-                                format!("报告写的期号是第 {stated} 期，但它放在第 {number} 期的文件夹 content/{year}/{number:02}/ 中"),
-                            )
-                            .hint(format!("如果它属于第 {stated} 期，请把文件移到 content/{year}/{stated:02}/；否则把期号改为 {number}")),
-                        );
+                        diagnostics.push(issue_mismatch(
+                            &file.file, line, stated, year, number, &issues,
+                        ));
                     }
                 }
                 if index.is_none() {
@@ -726,11 +778,14 @@ pub fn reload_report(
         Location::Report { year, number } => {
             if let Some((stated, line)) = report_file.issue_field {
                 if stated != number {
-                    diagnostics.push(Diagnostic::error(
-                        file.display.clone(),
+                    diagnostics.push(issue_mismatch(
+                        file,
                         line,
-                        format!("报告写的期号是第 {stated} 期，但它放在第 {number} 期的文件夹 content/{year}/{number:02}/ 中"),
-                    ).hint(format!("如果它属于第 {stated} 期，请把文件移到 content/{year}/{stated:02}/；否则把期号改为 {number}")));
+                        stated,
+                        year,
+                        number,
+                        &archive.issues,
+                    ));
                     return Reloaded::Failed(diagnostics);
                 }
             }
@@ -749,6 +804,7 @@ pub fn reload_report(
     {
         return Reloaded::NeedsFullLoad;
     }
+    note_placeholders(&report_file, &mut diagnostics);
     let place = resolve_place(Gazetteer::henan(), &report_file, &mut diagnostics);
     let report = finish_report(report_file, issue, place, &archive.config);
     Reloaded::Report(Box::new(report), diagnostics)
@@ -756,7 +812,7 @@ pub fn reload_report(
 
 /// The archive's own checks, for an archive changed in place.
 pub fn check_archive(archive: &Archive, diagnostics: &mut Diagnostics) {
-    validate::check_archive(archive, diagnostics);
+    validate::check_archive(archive, &Default::default(), diagnostics);
 }
 
 fn resolve_place(gazetteer: &Gazetteer, file: &ReportFile, diagnostics: &mut Diagnostics) -> Place {

@@ -21,6 +21,20 @@ pub struct DecodedText {
 pub enum DecodeProblem {
     Binary,
     UnknownEncoding,
+    /// A Word document (or WPS, Excel …) given a text file's name: Word
+    /// cannot save Markdown, so editors rename the file and hope.
+    Office(OfficeKind),
+    Pdf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficeKind {
+    /// `.docx`: a zip holding `word/`.
+    Word,
+    /// `.doc`, `.wps`, `.xls`: the old compound-file format.
+    Legacy,
+    /// `.xlsx`, `.pptx` or another zip.
+    OtherZip,
 }
 
 impl DecodeProblem {
@@ -30,6 +44,17 @@ impl DecodeProblem {
             DecodeProblem::UnknownEncoding => {
                 "文件编码无法识别：既不是 UTF-8，也不是 GBK/GB18030".into()
             }
+            DecodeProblem::Office(OfficeKind::Word) => {
+                "这是一个改了扩展名的 Word 文档（.docx），不是文本文件".into()
+            }
+            DecodeProblem::Office(OfficeKind::Legacy) => {
+                "这是一个改了扩展名的 Word、WPS 或 Excel 文档（.doc、.wps、.xls），不是文本文件"
+                    .into()
+            }
+            DecodeProblem::Office(OfficeKind::OtherZip) => {
+                "这是一个改了扩展名的 Excel、PowerPoint 文档或压缩包，不是文本文件".into()
+            }
+            DecodeProblem::Pdf => "这是一个改了扩展名的 PDF 文件，不是文本文件".into(),
         }
     }
 
@@ -40,6 +65,18 @@ impl DecodeProblem {
             }
             DecodeProblem::UnknownEncoding => {
                 "请用记事本或 WPS 打开此文件，“另存为”时将编码选为 UTF-8".into()
+            }
+            DecodeProblem::Office(OfficeKind::Word) => {
+                "Word 不能另存为 Markdown，改扩展名也不行：请用 jianbao import 导入这个 Word 文档（如 jianbao import 原稿.docx），它会写出 .md 文件；然后删去这个文件".into()
+            }
+            DecodeProblem::Office(OfficeKind::Legacy) => {
+                "请把扩展名改回 .doc（或 .wps），在 Word 或 WPS 中另存为 .docx，再用 jianbao import 导入".into()
+            }
+            DecodeProblem::Office(OfficeKind::OtherZip) => {
+                "报告请写成 .md 文本文件；Word 文档请用 jianbao import 导入".into()
+            }
+            DecodeProblem::Pdf => {
+                "请用 jianbao import 导入这个 PDF（如 jianbao import 第27期.pdf），它会写出 .md 文件；然后删去这个文件".into()
             }
         }
     }
@@ -58,6 +95,9 @@ impl Encoding {
 }
 
 pub fn decode(bytes: &[u8]) -> Result<DecodedText, DecodeProblem> {
+    if let Some(problem) = known_document(bytes) {
+        return Err(problem);
+    }
     let (text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         let text = std::str::from_utf8(rest).map_err(|_| DecodeProblem::UnknownEncoding)?;
         (text.to_string(), Encoding::Utf8WithBom)
@@ -96,6 +136,25 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedText, DecodeProblem> {
         text
     };
     Ok(DecodedText { text, encoding })
+}
+
+/// Documents editors rename to `.md`, told by their first bytes.
+fn known_document(bytes: &[u8]) -> Option<DecodeProblem> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        // The names of a zip's entries are stored as they are.
+        let head = &bytes[..bytes.len().min(64 * 1024)];
+        let has = |name: &[u8]| head.windows(name.len()).any(|w| w == name);
+        let kind = if has(b"word/") {
+            OfficeKind::Word
+        } else {
+            OfficeKind::OtherZip
+        };
+        return Some(DecodeProblem::Office(kind));
+    }
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Some(DecodeProblem::Office(OfficeKind::Legacy));
+    }
+    bytes.starts_with(b"%PDF-").then_some(DecodeProblem::Pdf)
 }
 
 /// NUL bytes or many control characters: an image, a .docx, a PDF.
@@ -142,6 +201,24 @@ mod tests {
         assert_eq!(decoded.text, "---\n");
         let decoded = decode(b"\xFF\xFE\xFF\xFE-\0").unwrap();
         assert_eq!(decoded.text, "-");
+    }
+
+    #[test]
+    fn word_and_pdf_files_renamed_to_md_are_named() {
+        let docx = b"PK\x03\x04\x14\0\0\0\x08\0[Content_Types].xmlword/document.xml";
+        assert_eq!(
+            decode(docx).unwrap_err(),
+            DecodeProblem::Office(OfficeKind::Word)
+        );
+        let doc = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0";
+        assert_eq!(
+            decode(doc).unwrap_err(),
+            DecodeProblem::Office(OfficeKind::Legacy)
+        );
+        assert_eq!(
+            decode(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap_err(),
+            DecodeProblem::Pdf
+        );
     }
 
     #[test]

@@ -31,7 +31,9 @@ pub fn repair_line(line: &str, notes: &mut Vec<&'static str>) -> String {
                 note("«» 改为《》");
                 '》'
             }
-            '\u{E000}'..='\u{F8FF}' => {
+            // Glyphs without a Unicode value that extraction mapped to
+            // private use, in the BMP and in planes 15–16.
+            '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFF}' => {
                 note("私用区字符改为 ·");
                 '·'
             }
@@ -131,13 +133,79 @@ fn drop_space_runs(
     out
 }
 
-/// Spaces between two Han characters in body text are extraction debris.
-pub fn collapse_spaces(text: &str) -> String {
+fn is_han(c: char) -> bool {
+    is_chinese(c) && !"，。、；：！？“”‘’《》（）【】—…·".contains(c)
+}
+
+/// Spaces between two Han characters in text extracted from a layout
+/// (PDF) are debris — “办 理工作”, “推动高 质量” — except the one a writer
+/// puts between two phrases of a quoted title or slogan (“应对人口老龄化
+/// 加快发展养老服务”). So a space survives only between two words (as
+/// jieba cuts them) and, in body text, only inside quotes or 《》. A title
+/// (`in_title`) keeps every space between words.
+pub fn drop_debris_spaces(text: &str, in_title: bool) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let han = |c: Option<char>| {
-        c.is_some_and(|c| is_chinese(c) && !"，。、；：！？“”‘’《》（）".contains(c))
-    };
-    drop_space_runs(&chars, |before, after| han(before) && han(after))
+    // Quote depth before each character.
+    let mut quoted = Vec::with_capacity(chars.len());
+    let mut depth = 0i32;
+    for &c in &chars {
+        quoted.push(depth > 0);
+        match c {
+            '“' | '《' | '「' | '‘' => depth += 1,
+            '”' | '》' | '」' | '’' => depth = (depth - 1).max(0),
+            _ => {}
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != ' ' {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let end = chars[i..]
+            .iter()
+            .position(|c| *c != ' ')
+            .map_or(chars.len(), |n| i + n);
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(end).copied();
+        let between_han = before.is_some_and(is_han) && after.is_some_and(is_han);
+        let keep = !between_han
+            || ((in_title || quoted[i]) && is_word_boundary(&chars[..i], &chars[end..]));
+        if keep {
+            out.extend(&chars[i..end]);
+        }
+        i = end;
+    }
+    out
+}
+
+/// Whether jieba, cutting the Han characters either side of a space
+/// written together, puts a word boundary where the space was.
+fn is_word_boundary(before: &[char], after: &[char]) -> bool {
+    let left: String = before
+        .iter()
+        .rev()
+        .take_while(|c| is_han(**c))
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let right: String = after.iter().take_while(|c| is_han(**c)).take(8).collect();
+    let joined = format!("{left}{right}");
+    let mut offset = 0;
+    for word in crate::keywords::jieba().cut(&joined, false) {
+        offset += word.word.len();
+        if offset == left.len() {
+            return true;
+        }
+        if offset > left.len() {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -168,5 +236,37 @@ mod tests {
             "所谓“全链模式”的做法"
         );
         assert!(notes.contains(&"半角标点改为全角"));
+        assert_eq!(
+            repair_line("添彩\u{F0041}人大代表\u{10FFFD}在行动", &mut notes),
+            "添彩·人大代表·在行动"
+        );
+    }
+
+    #[test]
+    fn debris_spaces_go_and_meant_ones_stay() {
+        assert_eq!(
+            drop_debris_spaces("是办 理工作的基础环节", false),
+            "是办理工作的基础环节"
+        );
+        assert_eq!(
+            drop_debris_spaces("以高质量提推动高 质量办理", false),
+            "以高质量提推动高质量办理"
+        );
+        assert_eq!(
+            drop_debris_spaces("结合“应对人口老龄化 加快发展养老服务”联动监督", false),
+            "结合“应对人口老龄化 加快发展养老服务”联动监督"
+        );
+        assert_eq!(
+            drop_debris_spaces("代表联络站 建设取得成效", false),
+            "代表联络站建设取得成效"
+        );
+        assert_eq!(
+            drop_debris_spaces("依托代表联络站点 扎实开展主题活动", true),
+            "依托代表联络站点 扎实开展主题活动"
+        );
+        assert_eq!(
+            drop_debris_spaces("已有 326 名代表", false),
+            "已有 326 名代表"
+        );
     }
 }

@@ -14,6 +14,8 @@ pub struct Links {
     base: String,
     /// `https://example.org` (no trailing slash), or empty.
     absolute_prefix: String,
+    /// `relative_links = true`: pages are rewritten with relative links.
+    relative: bool,
 }
 
 impl Links {
@@ -21,6 +23,32 @@ impl Links {
         Links {
             base,
             absolute_prefix,
+            relative: false,
+        }
+    }
+
+    /// Pages of this site link relatively (see `relative.rs`).
+    pub fn with_relative(mut self, relative: bool) -> Links {
+        self.relative = relative;
+        self
+    }
+
+    pub fn is_relative(&self) -> bool {
+        self.relative
+    }
+
+    /// The links the search index carries. With relative links they are
+    /// relative to the site's root (`2024/27/xinxian/`), which the search
+    /// script resolves against the index's own address: the site then
+    /// searches wherever it is served from.
+    pub fn for_search_index(&self) -> Links {
+        if self.relative {
+            Links {
+                base: String::new(),
+                ..self.clone()
+            }
+        } else {
+            self.clone()
         }
     }
 

@@ -5,7 +5,9 @@ pub mod charts;
 pub mod dependents;
 pub mod links;
 mod related;
+mod relative;
 mod taxonomy;
+mod template_errors;
 pub mod templates;
 pub mod views;
 
@@ -21,6 +23,8 @@ use links::Links;
 use taxonomy::{MemberGroup, Taxonomies, TermPage};
 use templates::{Origin, Theme};
 use views::{IssueLink, ReportLink, ReportView, ViewBuilder};
+
+const ROBOTS: &str = "robots.txt";
 
 /// Where rendered files go: the staging folder of a build, or nowhere for
 /// `check`.
@@ -91,11 +95,13 @@ impl<'a> Renderer<'a> {
     pub fn new(archive: &'a Archive, theme: &'a Theme, links: &'a Links) -> Renderer<'a> {
         let views = ViewBuilder::new(archive, links);
         let postings = related::keyword_postings(archive);
+        let mut site = views.site();
+        site.fingerprint(&theme.fingerprints);
         Renderer {
             archive,
             theme,
             links,
-            site: views.site(),
+            site,
             views,
             taxonomies: Default::default(),
             postings,
@@ -199,6 +205,14 @@ impl<'a> Renderer<'a> {
             let sitemap = self.sitemap(&paths).map_err(content_errors)?;
             paths.push(sitemap.path.clone());
             sink(sitemap)?;
+        }
+        // A site's own static/robots.txt is copied instead.
+        if !self.theme.static_files.contains_key(ROBOTS) {
+            paths.push(ROBOTS.into());
+            sink(OutputFile {
+                path: ROBOTS.into(),
+                contents: Contents::Text(self.robots()),
+            })?;
         }
         for (path, origin) in &self.theme.static_files {
             paths.push(path.clone());
@@ -443,18 +457,46 @@ impl<'a> Renderer<'a> {
             }
         };
         context.insert("section", section);
-        context.insert(
-            "page_url",
-            &self.links.href(path.trim_end_matches("index.html")),
-        );
-        self.theme
+        let folder = path.trim_end_matches("index.html");
+        context.insert("page_url", &self.links.href(folder));
+        // Search engines take one address per page: the full one.
+        let canonical = match job {
+            Job::NotFound | Job::Feed => String::new(),
+            _ if self.links.is_absolute() => self.links.absolute(folder),
+            _ => String::new(),
+        };
+        context.insert("canonical_url", &canonical);
+        let text = self
+            .theme
             .tera
             .render(template, &context)
-            .map(|text| OutputFile {
-                path,
-                contents: Contents::Text(text),
-            })
-            .map_err(|err| self.render_error(template, &err))
+            .map_err(|err| self.render_error(template, &err))?;
+        // Print pages are opened from the disk by `jianbao pdf`: relative
+        // whatever the site's setting.
+        let relative = self.links.is_relative() || matches!(job, Job::Print(_));
+        let text = if relative && path.ends_with(".html") {
+            relative::relativize(&text, &path, self.links.base())
+        } else {
+            text
+        };
+        Ok(OutputFile {
+            path,
+            contents: Contents::Text(text),
+        })
+    }
+
+    /// `robots.txt`: everything may be crawled; the sitemap, when there
+    /// is one, is named (crawlers read robots.txt at the host's root only:
+    /// under a subpath, IT staff copy the line into the host's own).
+    fn robots(&self) -> String {
+        let mut text = String::from("User-agent: *\nAllow: /\n");
+        if self.links.is_absolute() {
+            text.push_str(&format!(
+                "Sitemap: {}\n",
+                self.links.absolute("sitemap.xml")
+            ));
+        }
+        text
     }
 
     fn render_error(&self, template: &str, err: &tera::Error) -> Diagnostic {
@@ -464,12 +506,13 @@ impl<'a> Renderer<'a> {
             .get(template)
             .cloned()
             .unwrap_or_else(|| template.to_string());
-        let (line, message) = match err.kind() {
-            tera::ErrorKind::RenderingError(report) => {
-                (Some(report.span().start_line), report.message().to_string())
-            }
-            _ => (None, templates::first_line(err)),
-        };
+        let explained = template_errors::explain_error(err);
+        let line = explained.first().and_then(|e| e.line);
+        let message = explained
+            .into_iter()
+            .map(|e| e.message)
+            .collect::<Vec<_>>()
+            .join("；");
         Diagnostic::error(origin, line, format!("模板渲染失败：{message}"))
             .hint("模板中用到的变量须存在；可用 {% if x %} 判断可选的值。可用的变量见 README")
     }
@@ -555,7 +598,8 @@ impl<'a> Renderer<'a> {
     fn sitemap(&self, paths: &[String]) -> Result<OutputFile, Vec<Diagnostic>> {
         let mut urls: Vec<SitemapUrl> = paths
             .iter()
-            .filter(|p| p.ends_with(".html") && *p != "404.html")
+            // Print pages repeat their issue page: not for search engines.
+            .filter(|p| p.ends_with(".html") && *p != "404.html" && !p.ends_with("/print.html"))
             .map(|p| SitemapUrl {
                 loc: self.links.absolute(p.trim_end_matches("index.html")),
             })

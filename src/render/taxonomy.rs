@@ -320,7 +320,7 @@ impl Taxonomies {
         indexes.push(TermIndexPage {
             path: "keywords/".into(),
             title: "关键词".into(),
-            description: "由报告正文自动提取（jieba TF-IDF），按报告数排列。".into(),
+            description: "从报告的标题和正文中提取，按报告数排列。".into(),
             groups: vec![TermGroup {
                 heading: String::new(),
                 url: String::new(),

@@ -82,7 +82,61 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[
         "print.js",
         include_bytes!("../../themes/default/static/print.js"),
     ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
+    (
+        "favicon.ico",
+        include_bytes!("../../themes/default/static/favicon.ico"),
+    ),
+    // The print page's fonts (13.7 MB of WOFF2, most of the binary's
+    // built-in theme): with them a new site prints the same PDF on every
+    // machine. fonts/README.txt says where they come from.
+    (
+        "fonts/FandolFang-Regular.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolFang-Regular.woff2"),
+    ),
+    (
+        "fonts/FandolHei-Regular.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolHei-Regular.woff2"),
+    ),
+    (
+        "fonts/FandolKai-Regular.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolKai-Regular.woff2"),
+    ),
+    (
+        "fonts/FandolSong-Bold.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolSong-Bold.woff2"),
+    ),
+    (
+        "fonts/FandolSong-Regular-digits.woff2",
+        include_bytes!("../../themes/default/static/fonts/FandolSong-Regular-digits.woff2"),
+    ),
+    (
+        "fonts/README.txt",
+        include_bytes!("../../themes/default/static/fonts/README.txt"),
+    ),
+    (
+        "fonts/COPYING",
+        include_bytes!("../../themes/default/static/fonts/COPYING"),
+    ),
 ];
+
+/// Static files the templates link to by a content-hashed address
+/// (`style.css?h=…`): a redeploy never leaves a reader on a stale copy,
+/// and a server may let browsers keep them long.
+const LINKED_ASSETS: &[&str] = &["style.css", "search.js", "favicon.svg"];
+
+/// The built-in templates, by name: what `jianbao theme eject` copies.
+pub fn builtin_templates() -> &'static [(&'static str, &'static str)] {
+    BUILTIN_TEMPLATES
+}
+
+/// The built-in static files, by name.
+pub fn builtin_static() -> &'static [(&'static str, &'static [u8])] {
+    BUILTIN_STATIC
+}
 
 /// Where a file of the site comes from.
 #[derive(Debug, Clone)]
@@ -97,6 +151,8 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Origin>,
     /// Template name → the file it came from (for messages).
     pub template_sources: BTreeMap<String, String>,
+    /// Linked static file → a hash of its bytes.
+    pub fingerprints: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -157,30 +213,49 @@ impl Theme {
                 Ok(()) => return Err(problems),
                 Err(err) => err,
             };
-            let broken = match err.kind() {
-                tera::ErrorKind::SyntaxError(report) => Some(report.filename().to_string()),
-                _ => None,
-            };
-            match broken.filter(|name| sources.contains_key(name)) {
-                Some(name) => {
-                    let (text, origin) = sources.remove(&name).expect("checked above");
-                    problems.push(template_error(&origin, &text, &err));
+            let mut taken_out = false;
+            let mut unplaced = Vec::new();
+            for explained in super::template_errors::explain_error(&err) {
+                let origin = explained
+                    .template
+                    .as_ref()
+                    .and_then(|name| sources.get(name))
+                    .map(|(_, origin)| origin.clone());
+                match origin {
+                    Some(origin) => {
+                        problems.push(
+                            Diagnostic::error(
+                                origin,
+                                explained.line,
+                                format!("模板语法有误：{}", explained.message),
+                            )
+                            .hint("请检查 {{ }} 与 {% %} 是否成对、标签名是否拼写正确；模板语法见 Tera 2 文档"),
+                        );
+                        if let Some(name) = &explained.template {
+                            taken_out |= sources.remove(name).is_some();
+                        }
+                    }
+                    None => unplaced.push(explained.message),
                 }
-                None => {
+            }
+            if !taken_out {
+                for message in unplaced {
                     problems.push(
                         Diagnostic::error(
                             "templates",
                             None,
-                            format!("模板之间的引用有误：{}", first_line(&err)),
+                            format!("模板之间的引用有误：{message}"),
                         )
                         .hint("请检查 extends / include 引用的模板名是否存在"),
                     );
-                    return Err(problems);
                 }
+                return Err(problems);
             }
         };
+        let fingerprints = fingerprints(&static_files);
         Ok(Theme {
             tera,
+            fingerprints,
             static_files,
             template_sources: sources
                 .into_iter()
@@ -188,6 +263,31 @@ impl Theme {
                 .collect(),
         })
     }
+}
+
+fn fingerprints(static_files: &BTreeMap<String, Origin>) -> BTreeMap<String, String> {
+    LINKED_ASSETS
+        .iter()
+        .filter_map(|name| {
+            let bytes = match static_files.get(*name)? {
+                Origin::Builtin(bytes) => std::borrow::Cow::Borrowed(*bytes),
+                // Unreadable: copying it fails later, with its own message.
+                Origin::File(path) => std::fs::read(path).ok()?.into(),
+            };
+            Some((name.to_string(), content_hash(&bytes)))
+        })
+        .collect()
+}
+
+/// 64-bit FNV-1a, in hex: enough to tell one version of a file from the
+/// next (no one forges a style sheet to collide with it).
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", hash >> 24)
 }
 
 fn overlay_templates(
@@ -253,29 +353,6 @@ fn overlay_static(dir: &Path, static_files: &mut BTreeMap<String, Origin>) {
             }
         }
     }
-}
-
-fn template_error(origin: &str, text: &str, err: &tera::Error) -> Diagnostic {
-    let (line, message) = match err.kind() {
-        tera::ErrorKind::SyntaxError(report) => {
-            let _ = text;
-            (Some(report.span().start_line), report.message().to_string())
-        }
-        _ => (None, first_line(err)),
-    };
-    Diagnostic::error(origin.to_string(), line, format!("模板语法有误：{message}"))
-        .hint("请检查 {{ }} 与 {% %} 是否成对、标签名是否拼写正确；模板语法见 Tera 2 文档")
-}
-
-pub fn first_line(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push('：');
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text.lines().take(6).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -20,7 +20,71 @@ pub struct SiteView {
     pub year_last: Option<i32>,
     pub search_url: String,
     pub feed_url: String,
+    /// Static files by content-hashed address (`style.css?h=…`).
     pub css_url: String,
+    /// Print pages lay out for double-sided printing (site.toml
+    /// `[print] duplex`).
+    pub print_duplex: bool,
+    pub search_js_url: String,
+    pub favicon_url: String,
+    pub footer: FooterView,
+}
+
+/// What a government site's footer shows (国务院办公厅《政府网站发展指引》),
+/// each empty when `site.toml` does not give it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FooterView {
+    pub organizer: String,
+    pub contact: String,
+    pub icp_record: String,
+    /// The MIIT record site, where every ICP number is looked up.
+    pub icp_url: String,
+    pub police_record: String,
+    /// The public-security record of this site.
+    pub police_url: String,
+    pub site_code: String,
+}
+
+impl FooterView {
+    fn of(config: &crate::config::SiteConfig) -> FooterView {
+        let icp_record = config.icp_record.trim().to_string();
+        let police_record = config.police_record.trim().to_string();
+        FooterView {
+            organizer: config.organizer.trim().to_string(),
+            contact: config.contact.trim().to_string(),
+            icp_url: if icp_record.is_empty() {
+                String::new()
+            } else {
+                "https://beian.miit.gov.cn/".into()
+            },
+            icp_record,
+            police_url: config
+                .police_record_code()
+                .map(|code| {
+                    format!("http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={code}")
+                })
+                .unwrap_or_default(),
+            police_record,
+            site_code: config.site_code.trim().to_string(),
+        }
+    }
+}
+
+impl SiteView {
+    /// Gives each linked static file its content-hashed address.
+    pub fn fingerprint(&mut self, fingerprints: &std::collections::BTreeMap<String, String>) {
+        for url in [
+            &mut self.css_url,
+            &mut self.search_js_url,
+            &mut self.favicon_url,
+        ] {
+            let name = url.rsplit('/').next().unwrap_or_default();
+            if let Some(hash) = fingerprints.get(name) {
+                url.push_str("?h=");
+                url.push_str(hash);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -189,6 +253,10 @@ impl<'a> ViewBuilder<'a> {
             search_url: self.links.href("search/"),
             feed_url: self.links.href("atom.xml"),
             css_url: self.links.href("style.css"),
+            print_duplex: archive.config.print.duplex,
+            search_js_url: self.links.href("search.js"),
+            favicon_url: self.links.href("favicon.svg"),
+            footer: FooterView::of(&archive.config),
         }
     }
 

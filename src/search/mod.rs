@@ -16,6 +16,7 @@ pub mod files;
 mod grams;
 pub mod indexer;
 pub mod normalize;
+mod params;
 pub mod postings;
 pub mod reader;
 pub mod service;

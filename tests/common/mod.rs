@@ -449,3 +449,90 @@ fn remove_stale_scratch() {
         }
     }
 }
+
+/// For tests that need something `.ci/run` installs (npm packages, nginx,
+/// root for dpkg): true when it is there. Missing in CI (`CI=true`) it is
+/// a failure; elsewhere the test prints why it is skipped and passes.
+pub fn available(present: bool, what: &str) -> bool {
+    if present {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("{what}: CI=true, and .ci/run should have installed it");
+    }
+    eprintln!("skipped: {what} (bash .ci/run installs it)");
+    false
+}
+
+/// The browser-test packages (axe-core, playwright-core) `npm ci` put in
+/// tests/support/node_modules.
+pub fn browser_test_packages() -> Option<PathBuf> {
+    let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support");
+    let present = support.join("node_modules/axe-core/axe.min.js").is_file()
+        && support
+            .join("node_modules/playwright-core/package.json")
+            .is_file();
+    available(
+        present,
+        "axe-core and playwright-core are not in tests/support/node_modules (cd tests/support && npm ci)",
+    )
+    .then_some(support)
+}
+
+/// Runs tests/support/audit.mjs on `pages` (JSON objects, see the script)
+/// at `widths` and returns its one JSON object per page and width.
+pub fn audit(
+    support: &Path,
+    pages: &[serde_json::Value],
+    widths: &[u32],
+) -> Vec<serde_json::Value> {
+    let jobs = serde_json::json!({ "pages": pages, "widths": widths });
+    let output = Command::new("node")
+        .arg(support.join("audit.mjs"))
+        .arg(chromium())
+        .arg(jobs.to_string())
+        .output()
+        .expect("run node (apt-get install nodejs)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "audit.mjs failed\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect()
+}
+
+/// A plain static file server on loopback (Python's, which knows nothing
+/// of jianbao) serving `dir`, and its port.
+pub fn python_static_host(dir: &Path) -> (server::Running, u16) {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 is installed");
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "static host did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    (server::Running(child), port)
+}

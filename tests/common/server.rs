@@ -32,11 +32,22 @@ pub fn serve_with_log(
     site: &Path,
     out: Option<&Path>,
 ) -> (Running, u16, std::sync::mpsc::Receiver<String>) {
+    serve_configured(site, out, |_| {})
+}
+
+/// `serve_with_log`, with the command adjusted first (more options, the
+/// environment, limits set before it starts).
+pub fn serve_configured(
+    site: &Path,
+    out: Option<&Path>,
+    configure: impl FnOnce(&mut Command),
+) -> (Running, u16, std::sync::mpsc::Receiver<String>) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_jianbao"));
     command.args(["serve", "--port", "0", "--root"]).arg(site);
     if let Some(out) = out {
         command.arg("--out").arg(out);
     }
+    configure(&mut command);
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -565,11 +565,19 @@
   var list = document.getElementById('search-results');
   var pager = document.getElementById('search-pager');
   function done(state) { document.body.setAttribute('data-search-done', state); }
+  // The form is hidden in the page: without this script it could not work.
+  form.hidden = false;
   if (location.protocol === 'file:') {
-    status.textContent = '站内检索需要通过网站服务器打开（直接打开文件时无法读取检索索引）。';
+    // Browsers refuse to read the index from a file: say what to do.
+    status.textContent =
+      '全文检索需要通过网页服务器打开本网站（网址以 http:// 或 https:// 开头）；从文件夹直接打开时，请按各期、县区、关键词等栏目浏览。';
     done('error');
     return;
   }
+  // Hits link relative to the site's root (the index's parent folder), so
+  // a site built with relative links searches wherever it is served.
+  var ROOT = new URL(INDEX + '../', location.href);
+  function hitAddress(url) { var u = new URL(url, ROOT); return u.pathname + u.search + u.hash; }
   var params = new URLSearchParams(location.search);
   var PAGE = 10;
   var q = params.get('q') || '';
@@ -605,7 +613,7 @@
   function item(h) {
     var li = document.createElement('li');
     li.setAttribute('data-path', h.path);
-    li.innerHTML = '<a href="' + escape(h.url) + '">' + escape(h.title) +
+    li.innerHTML = '<a href="' + escape(hitAddress(h.url)) + '">' + escape(h.title) +
       '</a><small>' + escape(h.issue + ' · ' + h.date + ' · ' + h.county) +
       '</small><p class="snippet">' + snippetHtml(h.snippet, h.highlights) + '</p>';
     return li;
