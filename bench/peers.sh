@@ -218,52 +218,53 @@ for N in $SIZES; do
   # ---- 1. builds -------------------------------------------------------------
   if ! skip build || ! skip size || ! skip agree || ! skip page; then
     echo
-    echo "== 1. full builds (median of $RUNS; warm page cache; output on the work disk)"
-    for mode in search nosearch; do
-      lock
-      out=$JOUT; flag=(); name=jianbao
-      if [[ $mode = nosearch ]]; then out=$JOUT_NS; flag=(--no-search); name=jianbao-nosearch; fi
-      measure "n$N-$name-warmup" "$JB" build --root "$SITE" --out "$out" "${flag[@]}"
-      wait_for_bg_rm "$out"
-      walls=(); rss=(); cpus=(); others=()
-      for ((i = 1; i <= RUNS; i++)); do
-        if skip build; then break; fi
-        measure "n$N-$name-$i" "$JB" build --root "$SITE" --out "$out" "${flag[@]}"
-        wait_for_bg_rm "$out"
-        printf '   %-18s run %d: wall %7.2f s  peak RSS %6d MB  cpu %7.2f s  others %5.2f s\n' "$name" "$i" "$M_WALL" "$M_RSS" "$M_CPU" "$M_OTHERS"
-        walls+=("$M_WALL"); rss+=("$M_RSS"); cpus+=("$M_CPU"); others+=("$M_OTHERS")
-      done
-      if ((${#walls[@]})); then
-        R[$N:$name.wall]=$(median "${walls[@]}"); R[$N:$name.rss]=$(median "${rss[@]}")
-        R[$N:$name.cpu]=$(median "${cpus[@]}"); R[$N:$name.others]=$(median "${others[@]}")
-      fi
-      unlock
-      echo "   $(grep -F '构建完成' "$WORK/n$N-$name-warmup.out" | head -n1)"
-    done
-    rm -rf "$JOUT_NS"
-
+    echo "== 1. full builds (median of $RUNS rounds; warm page cache; output on the work disk)"
+    echo "   Each round runs jianbao, jianbao --no-search, Hugo and Pagefind one after the other, so"
+    echo "   that this machine's drift in speed from minute to minute touches every engine alike;"
+    echo "   ÷ Hugo is also given per round (jianbao's wall over Hugo's just after it)."
     lock
+    measure "n$N-jianbao-warmup" "$JB" build --root "$SITE" --out "$JOUT"
+    wait_for_bg_rm "$JOUT"
+    measure "n$N-jianbao-nosearch-warmup" "$JB" build --root "$SITE" --out "$JOUT_NS" --no-search
+    wait_for_bg_rm "$JOUT_NS"
     rm -rf "$HOUT"
     measure "n$N-hugo-warmup" hugo --source "$PEERS/hugo" --contentDir "$SITE/content" --destination "$HOUT" --quiet
-    hw=(); hr=(); hc=(); ho=(); pw=(); pr=(); pc=(); po=(); sw=(); sr=(); sc=()
+    declare -A W=()   # per engine: "wall rss cpu others" of every round, one per line
+    pairs=()
+    row() { printf '   %-18s run %d: wall %7.2f s  peak RSS %6d MB  cpu %7.2f s  others %5.2f s\n' "$1" "$2" "$M_WALL" "$M_RSS" "$M_CPU" "$M_OTHERS"; W[$1]+="$M_WALL $M_RSS $M_CPU $M_OTHERS"$'\n'; }
     for ((i = 1; i <= RUNS; i++)); do
+      if ! skip build; then
+        measure "n$N-jianbao-$i" "$JB" build --root "$SITE" --out "$JOUT"
+        wait_for_bg_rm "$JOUT"
+        row jianbao "$i"; j_wall=$M_WALL
+        measure "n$N-jianbao-nosearch-$i" "$JB" build --root "$SITE" --out "$JOUT_NS" --no-search
+        wait_for_bg_rm "$JOUT_NS"
+        row jianbao-nosearch "$i"
+      fi
       rm -rf "$HOUT"
       measure "n$N-hugo-$i" hugo --source "$PEERS/hugo" --contentDir "$SITE/content" --destination "$HOUT" --quiet
-      hw+=("$M_WALL"); hr+=("$M_RSS"); hc+=("$M_CPU"); ho+=("$M_OTHERS")
-      printf '   %-18s run %d: wall %7.2f s  peak RSS %6d MB  cpu %7.2f s  others %5.2f s\n' hugo "$i" "$M_WALL" "$M_RSS" "$M_CPU" "$M_OTHERS"
-      h_wall=$M_WALL; h_rss=$M_RSS; h_cpu=$M_CPU
+      row hugo "$i"; h_wall=$M_WALL; h_rss=$M_RSS; h_cpu=$M_CPU
       measure "n$N-pagefind-$i" "$PAGEFIND" --site "$HOUT"
-      pw+=("$M_WALL"); pr+=("$M_RSS"); pc+=("$M_CPU"); po+=("$M_OTHERS")
-      printf '   %-18s run %d: wall %7.2f s  peak RSS %6d MB  cpu %7.2f s  others %5.2f s\n' pagefind "$i" "$M_WALL" "$M_RSS" "$M_CPU" "$M_OTHERS"
-      sw+=("$(awk -v a="$h_wall" -v b="$M_WALL" 'BEGIN{printf "%.2f", a+b}')")
-      sr+=("$((h_rss > M_RSS ? h_rss : M_RSS))")
-      sc+=("$(awk -v a="$h_cpu" -v b="$M_CPU" 'BEGIN{printf "%.2f", a+b}')")
+      row pagefind "$i"
+      M_WALL=$(awk -v a="$h_wall" -v b="$M_WALL" 'BEGIN{printf "%.2f", a+b}')
+      M_RSS=$((h_rss > M_RSS ? h_rss : M_RSS))
+      M_CPU=$(awk -v a="$h_cpu" -v b="$M_CPU" 'BEGIN{printf "%.2f", a+b}')
+      M_OTHERS=0
+      W[both]+="$M_WALL $M_RSS $M_CPU $M_OTHERS"$'\n'
       if skip build; then break; fi
+      pairs+=("$(ratio "$j_wall" "$h_wall")")
+      echo "   round $i: jianbao ÷ Hugo ${pairs[-1]}"
     done
     unlock
-    R[$N:hugo.wall]=$(median "${hw[@]}"); R[$N:hugo.rss]=$(median "${hr[@]}"); R[$N:hugo.cpu]=$(median "${hc[@]}"); R[$N:hugo.others]=$(median "${ho[@]}")
-    R[$N:pagefind.wall]=$(median "${pw[@]}"); R[$N:pagefind.rss]=$(median "${pr[@]}"); R[$N:pagefind.cpu]=$(median "${pc[@]}"); R[$N:pagefind.others]=$(median "${po[@]}")
-    R[$N:both.wall]=$(median "${sw[@]}"); R[$N:both.rss]=$(median "${sr[@]}"); R[$N:both.cpu]=$(median "${sc[@]}")
+    rm -rf "$JOUT_NS"
+    for name in jianbao jianbao-nosearch hugo pagefind both; do
+      [[ -n ${W[$name]:-} ]] || continue
+      col() { awk -v c="$1" 'NF{print $c}' <<<"${W[$name]}"; }
+      R[$N:$name.wall]=$(median $(col 1)); R[$N:$name.rss]=$(median $(col 2))
+      R[$N:$name.cpu]=$(median $(col 3)); [[ $name = both ]] || R[$N:$name.others]=$(median $(col 4))
+    done
+    ((${#pairs[@]})) && R[$N:pair.ratio]=$(median "${pairs[@]}")
+    echo "   $(grep -F '构建完成' "$WORK/n$N-jianbao-warmup.out" | head -n1)"
     echo "   pagefind: $(grep -E 'Indexed [0-9]+ pages' "$WORK/n$N-pagefind-1.out" | sed 's/^ *//')"
     echo "   hugo: $(find "$HOUT" -name '*.html' ! -path '*/pagefind/*' | wc -l) HTML pages; jianbao: $(find "$JOUT" -name '*.html' | wc -l) HTML pages"
   fi
@@ -447,14 +448,14 @@ echo
 echo "jianbao $COMMIT; Hugo $HUGO_VERSION; Pagefind $PAGEFIND_VERSION; $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GB", $2/1048576}' /proc/meminfo); $(date -u +%F)"
 if [[ -n ${R[$(set -- $SIZES; echo "$1"):hugo.wall]:-} ]]; then
   echo
-  echo "### Full build (median of $RUNS; wall s / peak RSS MB / CPU s / others s)"
+  echo "### Full build (median of $RUNS rounds, engines alternating; wall s / peak RSS MB / CPU s / others s)"
   echo
   echo "| reports | jianbao build | Hugo + Pagefind | ratio wall / RSS | jianbao --no-search | Hugo | ratio wall / RSS | jianbao build ÷ Hugo, wall / RSS | Pagefind alone |"
   echo "|---:|---|---|---|---|---|---|---|---|"
   for N in $SIZES; do
     [[ -n ${R[$N:hugo.wall]:-} ]] || continue
     f() { echo "${R[$N:$1.wall]:-–} s / ${R[$N:$1.rss]:-–} MB / ${R[$N:$1.cpu]:-–} s${R[$N:$1.others]:+ / ${R[$N:$1.others]} s}"; }
-    echo "| $N | $(f jianbao) | $(f both) | $(ratio "${R[$N:jianbao.wall]:-0}" "${R[$N:both.wall]}") / $(ratio "${R[$N:jianbao.rss]:-0}" "${R[$N:both.rss]}") | $(f jianbao-nosearch) | $(f hugo) | $(ratio "${R[$N:jianbao-nosearch.wall]:-0}" "${R[$N:hugo.wall]}") / $(ratio "${R[$N:jianbao-nosearch.rss]:-0}" "${R[$N:hugo.rss]}") | **$(ratio "${R[$N:jianbao.wall]:-0}" "${R[$N:hugo.wall]}")** / $(ratio "${R[$N:jianbao.rss]:-0}" "${R[$N:hugo.rss]}") | $(f pagefind) |"
+    echo "| $N | $(f jianbao) | $(f both) | $(ratio "${R[$N:jianbao.wall]:-0}" "${R[$N:both.wall]}") / $(ratio "${R[$N:jianbao.rss]:-0}" "${R[$N:both.rss]}") | $(f jianbao-nosearch) | $(f hugo) | $(ratio "${R[$N:jianbao-nosearch.wall]:-0}" "${R[$N:hugo.wall]}") / $(ratio "${R[$N:jianbao-nosearch.rss]:-0}" "${R[$N:hugo.rss]}") | **$(ratio "${R[$N:jianbao.wall]:-0}" "${R[$N:hugo.wall]}")** / $(ratio "${R[$N:jianbao.rss]:-0}" "${R[$N:hugo.rss]}") (per round: ${R[$N:pair.ratio]:-–}) | $(f pagefind) |"
   done
 fi
 echo
