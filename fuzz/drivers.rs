@@ -172,6 +172,56 @@ pub fn import(bytes: &[u8]) -> Option<ImportedIssue> {
             return None;
         }
     };
+    check_imported(&issue);
+    Some(issue)
+}
+
+/// One input as the `document.xml` of a Word file (put into a real zip
+/// package, so the fuzzer works on the XML rather than on checksums),
+/// read by the Word reader and then checked as `import` checks a text:
+/// an error is a Chinese sentence, and what would be written loads back.
+pub fn docx(document_xml: &[u8]) -> Option<ImportedIssue> {
+    let package = word_package(document_xml);
+    match import::read_docx(&package) {
+        Ok(issue) => {
+            check_imported(&issue);
+            Some(issue)
+        }
+        Err(err) => {
+            let message = err.to_string();
+            assert!(has_han(&message), "an error without Chinese: {message}");
+            None
+        }
+    }
+}
+
+/// The smallest package Word's readers accept around `document_xml`.
+fn word_package(document_xml: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let parts: [(&str, &[u8]); 3] = [
+        (
+            "[Content_Types].xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+        ),
+        ("word/document.xml", document_xml),
+    ];
+    for (name, bytes) in parts {
+        zip.start_file(name, options).expect("a part starts");
+        zip.write_all(bytes).expect("a part is written");
+    }
+    zip.finish().expect("the package closes").into_inner()
+}
+
+/// What `jianbao import` would write from `issue` loads back the way
+/// `jianbao build` reads it, with the values it meant.
+fn check_imported(issue: &ImportedIssue) {
     for doubt in &issue.doubts {
         assert!(has_han(doubt), "a doubt without Chinese: {doubt}");
     }
@@ -189,7 +239,7 @@ pub fn import(bytes: &[u8]) -> Option<ImportedIssue> {
             force: false,
         },
     ] {
-        let planned = import::files_for(&issue, &config, &options);
+        let planned = import::files_for(issue, &config, &options);
         let mut paths = BTreeSet::new();
         let mut reports = issue.reports.iter();
         for (path, text) in &planned {
@@ -200,7 +250,7 @@ pub fn import(bytes: &[u8]) -> Option<ImportedIssue> {
                 path.display()
             );
             if path.ends_with("_issue.md") {
-                check_issue_file(text, &issue, &options);
+                check_issue_file(text, issue, &options);
             } else {
                 let report = reports.next().expect("one file per report");
                 check_report_file(text, report);
@@ -208,7 +258,6 @@ pub fn import(bytes: &[u8]) -> Option<ImportedIssue> {
         }
         assert!(reports.next().is_none(), "every report has a file");
     }
-    Some(issue)
 }
 
 fn check_planned_path(path: &Path) {

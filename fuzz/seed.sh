@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 seeds=${SEEDS:-../shared/seeds}
-for target in front_matter import markdown; do
+for target in front_matter import markdown docx; do
     mkdir -p "fuzz/corpus/$target"
 done
 copy() { # target file
@@ -34,6 +34,6 @@ for f in $(find content -name '*.md' | sort | head -n 3) $(ls "$seeds"/* 2>/dev/
     iconv -f UTF-8 -t GB18030 "$f" > "fuzz/corpus/$target/$name.gb18030" 2>/dev/null || true
     { printf '\377\376'; iconv -f UTF-8 -t UTF-16LE "$f"; } > "fuzz/corpus/$target/$name.utf16" 2>/dev/null || true
 done
-for target in front_matter import markdown; do
+for target in front_matter import markdown docx; do
     echo "fuzz/corpus/$target: $(ls "fuzz/corpus/$target" | wc -l) files"
 done

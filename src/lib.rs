@@ -5,6 +5,7 @@
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod font_coverage;
 pub mod import;
 pub mod keywords;
 pub mod live;

@@ -64,6 +64,44 @@ fn kept_import_inputs() {
 }
 
 #[test]
+fn kept_docx_inputs() {
+    let results = run_kept("docx", drivers::docx);
+    let written = results
+        .iter()
+        .find(|(path, _)| path.ends_with("python-docx-issue.xml"))
+        .and_then(|(_, issue)| issue.as_ref())
+        .expect("python-docx's document.xml reads as an issue");
+    assert!(
+        written.reports.len() >= 2,
+        "{} reports",
+        written.reports.len()
+    );
+}
+
+/// Word's XML nested 100,000 levels deep (tables in cells, or runs never
+/// closed) is read without recursion: no stack overflow, a Chinese error
+/// or an issue, as for any other input.
+#[test]
+fn deeply_nested_word_xml() {
+    let head = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#;
+    let depth = 100_000;
+    let tables = format!(
+        "{head}{}<w:p><w:r><w:t>深</w:t></w:r></w:p>{}</w:body></w:document>",
+        "<w:tbl><w:tr><w:tc>".repeat(depth),
+        "</w:tc></w:tr></w:tbl>".repeat(depth)
+    );
+    let unclosed = format!("{head}{}", "<w:p><w:r><w:t>代表".repeat(depth));
+    for xml in [tables, unclosed] {
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || drivers::docx(xml.as_bytes()).is_some())
+            .unwrap()
+            .join()
+            .expect("read on a small stack without panicking");
+    }
+}
+
+#[test]
 fn kept_markdown_inputs() {
     run_kept("markdown", drivers::markdown);
 }

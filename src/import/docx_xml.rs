@@ -101,12 +101,12 @@ fn walk(xml: &str, part: &str, mut on: impl FnMut(&Names, Item<'_>)) -> Result<(
             }
             Event::Text(t) => {
                 if let Some(n) = names.as_ref() {
-                    on(n, Item::Text(&t.xml10_content()));
+                    on(n, Item::Text(&xml_chars(&t.xml10_content())));
                 }
             }
             Event::CData(t) => {
                 if let Some(n) = names.as_ref() {
-                    on(n, Item::Text(&t.into_inner()));
+                    on(n, Item::Text(&xml_chars(&t.into_inner())));
                 }
             }
             Event::GeneralRef(r) => {
@@ -122,12 +122,26 @@ fn walk(xml: &str, part: &str, mut on: impl FnMut(&Names, Item<'_>)) -> Result<(
                         .to_string()
                 };
                 if let Some(n) = names.as_ref() {
-                    on(n, Item::Text(&text));
+                    on(n, Item::Text(&xml_chars(&text)));
                 }
             }
             Event::Eof => return Ok(()),
             _ => {}
         }
+    }
+}
+
+/// The text without the characters XML 1.0 does not allow (C0 controls
+/// other than tab and line breaks, U+FFFE, U+FFFF), which quick-xml passes
+/// through: a file some writer let them into would otherwise be imported
+/// as one `jianbao build` refuses as binary (a NUL), or carry invisible
+/// characters into the site.
+fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |c: char| !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
+    if text.chars().all(allowed) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
     }
 }
 
