@@ -23,9 +23,13 @@
 #      (bench/cold_search.mjs): jianbao's /search/?q= and a Pagefind page
 #      (bench/peers/hugo/static/search/, Pagefind's JS API, ten results with
 #      excerpts), both served by `python3 -m http.server`; bytes moved and
-#      time to results (median of $BENCH_COLD_RUNS fresh browsers);
+#      time to results (median of $BENCH_COLD_RUNS fresh browsers); then
+#      jianbao's page alone, once, for every query of bench/peers/queries.txt
+#      and 茶产业 (bytes moved do not vary from run to run);
 #   5. jianbao serve's /api/search with wrk (Hugo and Pagefind have no
-#      search server: nothing to compare);
+#      search server: nothing to compare), including new queries that match;
+#   5b. `jianbao search` against `grep -rlF` on the same content/
+#      (bench/cli.py), and the first query after a build;
 #   6. preview rebuild after editing one report (bench/rebuild.sh) for
 #      jianbao serve and hugo server;
 # then the summary tables with the ratios jianbao/peer, in Markdown.
@@ -43,7 +47,7 @@
 #                   Pagefind builds, static page, wrk, each rebuild) runs holding
 #                   flock on it (e.g. a lock that compiles on the machine take too)
 #   JIANBAO_BIN     a jianbao binary to measure instead of `cargo build --release`
-#   BENCH_SKIP      words of steps to skip: build size agree page server rebuild
+#   BENCH_SKIP      words of steps to skip: build size agree page server cli rebuild
 set -euo pipefail
 export LC_ALL=C.UTF-8
 
@@ -58,7 +62,10 @@ EDITS=${BENCH_EDITS:-10}
 LOCK=${BENCH_LOCK:-}
 SKIP=" ${BENCH_SKIP:-} "
 # The static page queries of bench/search.sh.
-PAGE_QUERIES=(代表联络站 票决 营商环境 北关区 专业小组 人大代表 "代表 站点" 乡村振兴 表联络 2023年)
+PAGE_QUERIES=(代表联络站 票决 营商环境 北关区 专业小组 人大代表 "代表 站点" 乡村振兴 表联络 2023年 茶产业)
+# Every query of the agreement set, and the frequent-pair kind, for the
+# page's bytes (jianbao alone).
+mapfile -t ALL_QUERIES < <(grep -v '^#' "$PEERS/queries.txt" | grep -v '^$'; echo 茶产业)
 
 die() { echo "peers: $*" >&2; exit 1; }
 skip() { [[ $SKIP == *" $1 "* ]]; }
@@ -211,52 +218,53 @@ for N in $SIZES; do
   # ---- 1. builds -------------------------------------------------------------
   if ! skip build || ! skip size || ! skip agree || ! skip page; then
     echo
-    echo "== 1. full builds (median of $RUNS; warm page cache; output on the work disk)"
-    for mode in search nosearch; do
-      lock
-      out=$JOUT; flag=(); name=jianbao
-      if [[ $mode = nosearch ]]; then out=$JOUT_NS; flag=(--no-search); name=jianbao-nosearch; fi
-      measure "n$N-$name-warmup" "$JB" build --root "$SITE" --out "$out" "${flag[@]}"
-      wait_for_bg_rm "$out"
-      walls=(); rss=(); cpus=(); others=()
-      for ((i = 1; i <= RUNS; i++)); do
-        if skip build; then break; fi
-        measure "n$N-$name-$i" "$JB" build --root "$SITE" --out "$out" "${flag[@]}"
-        wait_for_bg_rm "$out"
-        printf '   %-18s run %d: wall %7.2f s  peak RSS %6d MB  cpu %7.2f s  others %5.2f s\n' "$name" "$i" "$M_WALL" "$M_RSS" "$M_CPU" "$M_OTHERS"
-        walls+=("$M_WALL"); rss+=("$M_RSS"); cpus+=("$M_CPU"); others+=("$M_OTHERS")
-      done
-      if ((${#walls[@]})); then
-        R[$N:$name.wall]=$(median "${walls[@]}"); R[$N:$name.rss]=$(median "${rss[@]}")
-        R[$N:$name.cpu]=$(median "${cpus[@]}"); R[$N:$name.others]=$(median "${others[@]}")
-      fi
-      unlock
-      echo "   $(grep -F '构建完成' "$WORK/n$N-$name-warmup.out" | head -n1)"
-    done
-    rm -rf "$JOUT_NS"
-
+    echo "== 1. full builds (median of $RUNS rounds; warm page cache; output on the work disk)"
+    echo "   Each round runs jianbao, jianbao --no-search, Hugo and Pagefind one after the other, so"
+    echo "   that this machine's drift in speed from minute to minute touches every engine alike;"
+    echo "   ÷ Hugo is also given per round (jianbao's wall over Hugo's just after it)."
     lock
+    measure "n$N-jianbao-warmup" "$JB" build --root "$SITE" --out "$JOUT"
+    wait_for_bg_rm "$JOUT"
+    measure "n$N-jianbao-nosearch-warmup" "$JB" build --root "$SITE" --out "$JOUT_NS" --no-search
+    wait_for_bg_rm "$JOUT_NS"
     rm -rf "$HOUT"
     measure "n$N-hugo-warmup" hugo --source "$PEERS/hugo" --contentDir "$SITE/content" --destination "$HOUT" --quiet
-    hw=(); hr=(); hc=(); ho=(); pw=(); pr=(); pc=(); po=(); sw=(); sr=(); sc=()
+    declare -A W=()   # per engine: "wall rss cpu others" of every round, one per line
+    pairs=()
+    row() { printf '   %-18s run %d: wall %7.2f s  peak RSS %6d MB  cpu %7.2f s  others %5.2f s\n' "$1" "$2" "$M_WALL" "$M_RSS" "$M_CPU" "$M_OTHERS"; W[$1]+="$M_WALL $M_RSS $M_CPU $M_OTHERS"$'\n'; }
     for ((i = 1; i <= RUNS; i++)); do
+      if ! skip build; then
+        measure "n$N-jianbao-$i" "$JB" build --root "$SITE" --out "$JOUT"
+        wait_for_bg_rm "$JOUT"
+        row jianbao "$i"; j_wall=$M_WALL
+        measure "n$N-jianbao-nosearch-$i" "$JB" build --root "$SITE" --out "$JOUT_NS" --no-search
+        wait_for_bg_rm "$JOUT_NS"
+        row jianbao-nosearch "$i"
+      fi
       rm -rf "$HOUT"
       measure "n$N-hugo-$i" hugo --source "$PEERS/hugo" --contentDir "$SITE/content" --destination "$HOUT" --quiet
-      hw+=("$M_WALL"); hr+=("$M_RSS"); hc+=("$M_CPU"); ho+=("$M_OTHERS")
-      printf '   %-18s run %d: wall %7.2f s  peak RSS %6d MB  cpu %7.2f s  others %5.2f s\n' hugo "$i" "$M_WALL" "$M_RSS" "$M_CPU" "$M_OTHERS"
-      h_wall=$M_WALL; h_rss=$M_RSS; h_cpu=$M_CPU
+      row hugo "$i"; h_wall=$M_WALL; h_rss=$M_RSS; h_cpu=$M_CPU
       measure "n$N-pagefind-$i" "$PAGEFIND" --site "$HOUT"
-      pw+=("$M_WALL"); pr+=("$M_RSS"); pc+=("$M_CPU"); po+=("$M_OTHERS")
-      printf '   %-18s run %d: wall %7.2f s  peak RSS %6d MB  cpu %7.2f s  others %5.2f s\n' pagefind "$i" "$M_WALL" "$M_RSS" "$M_CPU" "$M_OTHERS"
-      sw+=("$(awk -v a="$h_wall" -v b="$M_WALL" 'BEGIN{printf "%.2f", a+b}')")
-      sr+=("$((h_rss > M_RSS ? h_rss : M_RSS))")
-      sc+=("$(awk -v a="$h_cpu" -v b="$M_CPU" 'BEGIN{printf "%.2f", a+b}')")
+      row pagefind "$i"
+      M_WALL=$(awk -v a="$h_wall" -v b="$M_WALL" 'BEGIN{printf "%.2f", a+b}')
+      M_RSS=$((h_rss > M_RSS ? h_rss : M_RSS))
+      M_CPU=$(awk -v a="$h_cpu" -v b="$M_CPU" 'BEGIN{printf "%.2f", a+b}')
+      M_OTHERS=0
+      W[both]+="$M_WALL $M_RSS $M_CPU $M_OTHERS"$'\n'
       if skip build; then break; fi
+      pairs+=("$(ratio "$j_wall" "$h_wall")")
+      echo "   round $i: jianbao ÷ Hugo ${pairs[-1]}"
     done
     unlock
-    R[$N:hugo.wall]=$(median "${hw[@]}"); R[$N:hugo.rss]=$(median "${hr[@]}"); R[$N:hugo.cpu]=$(median "${hc[@]}"); R[$N:hugo.others]=$(median "${ho[@]}")
-    R[$N:pagefind.wall]=$(median "${pw[@]}"); R[$N:pagefind.rss]=$(median "${pr[@]}"); R[$N:pagefind.cpu]=$(median "${pc[@]}"); R[$N:pagefind.others]=$(median "${po[@]}")
-    R[$N:both.wall]=$(median "${sw[@]}"); R[$N:both.rss]=$(median "${sr[@]}"); R[$N:both.cpu]=$(median "${sc[@]}")
+    rm -rf "$JOUT_NS"
+    for name in jianbao jianbao-nosearch hugo pagefind both; do
+      [[ -n ${W[$name]:-} ]] || continue
+      col() { awk -v c="$1" 'NF{print $c}' <<<"${W[$name]}"; }
+      R[$N:$name.wall]=$(median $(col 1)); R[$N:$name.rss]=$(median $(col 2))
+      R[$N:$name.cpu]=$(median $(col 3)); [[ $name = both ]] || R[$N:$name.others]=$(median $(col 4))
+    done
+    ((${#pairs[@]})) && R[$N:pair.ratio]=$(median "${pairs[@]}")
+    echo "   $(grep -F '构建完成' "$WORK/n$N-jianbao-warmup.out" | head -n1)"
     echo "   pagefind: $(grep -E 'Indexed [0-9]+ pages' "$WORK/n$N-pagefind-1.out" | sed 's/^ *//')"
     echo "   hugo: $(find "$HOUT" -name '*.html' ! -path '*/pagefind/*' | wc -l) HTML pages; jianbao: $(find "$JOUT" -name '*.html' | wc -l) HTML pages"
   fi
@@ -331,6 +339,24 @@ else:
     unlock
     echo "   KB: bytes on the wire for the page, its scripts and every index piece (and Pagefind's worker's),"
     echo "   fresh profile; ms: the page's performance.now() when ten results are in the DOM; ÷ = jianbao/Pagefind"
+    echo
+    echo "   jianbao's page alone, every query of bench/peers/queries.txt and 茶产业 (one cold run each):"
+    max_kb=0; over=0; worst=""
+    lock
+    for q in "${ALL_QUERIES[@]}"; do
+      json=$(node --experimental-websocket --no-warnings "$REPO/bench/cold_search.mjs" "$CHROMIUM" "http://127.0.0.1:$JPORT" "$q" || true)
+      read -r kb rq < <(python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+print("error 0" if "error" in r else "%.1f %d" % (r["bytes"] / 1024, r["requests"]))' "$json")
+      printf '   %-26s %8s KB %4s requests\n' "$q" "$kb" "$rq"
+      if [[ $kb = error ]]; then over=$((over + 1)); worst="$q (did not finish)"; continue; fi
+      if awk -v a="$kb" -v b="$max_kb" 'BEGIN{exit !(a > b)}'; then max_kb=$kb; worst=$q; fi
+      if awk -v a="$kb" 'BEGIN{exit !(a > 150)}'; then over=$((over + 1)); fi
+    done
+    unlock
+    R[$N:page.max]="$max_kb $over ${#ALL_QUERIES[@]} $worst"
+    echo "   largest: $max_kb KB ($worst); above 150 KB: $over of ${#ALL_QUERIES[@]}"
   fi
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   PIDS=()
@@ -355,9 +381,21 @@ else:
     } >"$LUA"
     # Every query new: a number as a second term defeats the answer cache.
     sed 's|queries\[(i % #queries) + 1\])|queries[(i % #queries) + 1] .. "+" .. i)|' "$LUA" >"$WORK/uncached.lua"
+    # Every query new and matching: ordered pairs of 40 common words (1,560
+    # queries, more than the answer cache holds, asked in a cycle).
+    python3 - "$WORK/pairs.lua" <<'PY'
+import itertools, sys, urllib.parse
+words = ("代表 联络站 人大 建议 履职 群众 乡村振兴 营商环境 票决 专业小组 监督 民生实事 议案 调研 "
+         "视察 选民 接待 乡镇 街道 督办 办理 环境 教育 医疗 养老 交通 农业 产业 文化 安全 法治 立法 "
+         "基层 服务 平台 机制 制度 工作 活动 代表之家").split()
+queries = [a + " " + b for a, b in itertools.permutations(words, 2)]
+with open(sys.argv[1], "w") as f:
+    f.write("local queries = {\n" + "".join('  "%s",\n' % urllib.parse.quote(q) for q in queries) + "}\nlocal i = 0\n")
+    f.write('request = function() i = i + 1; return wrk.format("GET", "/api/search?q=" .. queries[(i % #queries) + 1]) end\n')
+PY
     printf '   %-34s %9s %9s %9s %10s %7s\n' load p50 p90 p99 "req/s" errors
     lock
-    for spec in "1 cached $LUA" "64 cached $LUA" "1 new $WORK/uncached.lua" "64 new $WORK/uncached.lua"; do
+    for spec in "1 cached $LUA" "64 cached $LUA" "1 new $WORK/uncached.lua" "64 new $WORK/uncached.lua" "1 matching $WORK/pairs.lua" "64 matching $WORK/pairs.lua"; do
       read -r conns kind script <<<"$spec"
       threads=1; ((conns > 1)) && threads=2
       lock
@@ -366,13 +404,26 @@ else:
       p50=$(awk '$1=="50%"{print $2}' "$WORK/wrk.txt"); p90=$(awk '$1=="90%"{print $2}' "$WORK/wrk.txt")
       p99=$(awk '$1=="99%"{print $2}' "$WORK/wrk.txt"); rps=$(awk '/Requests\/sec/{printf "%.0f", $2}' "$WORK/wrk.txt")
       errs=$(grep -E 'Non-2xx|Socket errors' "$WORK/wrk.txt" | tr -s ' ' | tr '\n' ';' || true)
-      label="$conns conn, $([[ $kind = cached ]] && echo '10 queries repeating' || echo 'every query new')"
+      case $kind in cached) what='10 queries repeating' ;; new) what='every query new' ;; *) what='every query new and matching' ;; esac
+      label="$conns conn, $what"
       printf '   %-34s %9s %9s %9s %10s %7s\n' "$label" "$p50" "$p90" "$p99" "$rps" "${errs:-0}"
       R[$N:wrk.$conns.$kind]="$p50 $p90 $p99 $rps"
     done
     unlock
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     PIDS=()
+  fi
+
+  # ---- 5b. command line against grep -------------------------------------------
+  if ! skip cli; then
+    echo
+    echo "== 5b. jianbao search against grep -rlF on the same content/ (bench/cli.py, median of 7 each, alternating)"
+    lock
+    python3 "$REPO/bench/cli.py" --bin "$JB" --site "$SITE" --out "$JOUT" --queries "$PEERS/queries.txt" --query 茶产业 --first | tee "$WORK/n$N-cli.txt" | grep -v '^CLI'
+    unlock
+    read -r _ n med max jbms grepms first < <(grep '^CLI' "$WORK/n$N-cli.txt")
+    R[$N:cli]="$n $med $max $jbms $grepms $first"
+    echo "   jianbao ÷ grep: median $med, largest $max ($n queries); first query after a build: $first ms"
   fi
 
   # ---- 6. rebuild after one edit --------------------------------------------
@@ -397,14 +448,14 @@ echo
 echo "jianbao $COMMIT; Hugo $HUGO_VERSION; Pagefind $PAGEFIND_VERSION; $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GB", $2/1048576}' /proc/meminfo); $(date -u +%F)"
 if [[ -n ${R[$(set -- $SIZES; echo "$1"):hugo.wall]:-} ]]; then
   echo
-  echo "### Full build (median of $RUNS; wall s / peak RSS MB / CPU s / others s)"
+  echo "### Full build (median of $RUNS rounds, engines alternating; wall s / peak RSS MB / CPU s / others s)"
   echo
-  echo "| reports | jianbao build | Hugo + Pagefind | ratio wall / RSS | jianbao --no-search | Hugo | ratio wall / RSS | Pagefind alone |"
-  echo "|---:|---|---|---|---|---|---|---|"
+  echo "| reports | jianbao build | Hugo + Pagefind | ratio wall / RSS | jianbao --no-search | Hugo | ratio wall / RSS | jianbao build ÷ Hugo, wall / RSS | Pagefind alone |"
+  echo "|---:|---|---|---|---|---|---|---|---|"
   for N in $SIZES; do
     [[ -n ${R[$N:hugo.wall]:-} ]] || continue
     f() { echo "${R[$N:$1.wall]:-–} s / ${R[$N:$1.rss]:-–} MB / ${R[$N:$1.cpu]:-–} s${R[$N:$1.others]:+ / ${R[$N:$1.others]} s}"; }
-    echo "| $N | $(f jianbao) | $(f both) | $(ratio "${R[$N:jianbao.wall]:-0}" "${R[$N:both.wall]}") / $(ratio "${R[$N:jianbao.rss]:-0}" "${R[$N:both.rss]}") | $(f jianbao-nosearch) | $(f hugo) | $(ratio "${R[$N:jianbao-nosearch.wall]:-0}" "${R[$N:hugo.wall]}") / $(ratio "${R[$N:jianbao-nosearch.rss]:-0}" "${R[$N:hugo.rss]}") | $(f pagefind) |"
+    echo "| $N | $(f jianbao) | $(f both) | $(ratio "${R[$N:jianbao.wall]:-0}" "${R[$N:both.wall]}") / $(ratio "${R[$N:jianbao.rss]:-0}" "${R[$N:both.rss]}") | $(f jianbao-nosearch) | $(f hugo) | $(ratio "${R[$N:jianbao-nosearch.wall]:-0}" "${R[$N:hugo.wall]}") / $(ratio "${R[$N:jianbao-nosearch.rss]:-0}" "${R[$N:hugo.rss]}") | **$(ratio "${R[$N:jianbao.wall]:-0}" "${R[$N:hugo.wall]}")** / $(ratio "${R[$N:jianbao.rss]:-0}" "${R[$N:hugo.rss]}") (per round: ${R[$N:pair.ratio]:-–}) | $(f pagefind) |"
   done
 fi
 echo
@@ -438,15 +489,36 @@ for N in $SIZES; do
   done
 done
 echo
+echo "jianbao's page alone over every query of bench/peers/queries.txt and 茶产业:"
+echo
+echo "| reports | queries | largest KB moved (query) | above 150 KB |"
+echo "|---:|---:|---|---:|"
+for N in $SIZES; do
+  [[ -n ${R[$N:page.max]:-} ]] || continue
+  read -r kb over total worst <<<"${R[$N:page.max]}"
+  echo "| $N | $total | $kb ($worst) | $over |"
+done
+echo
+echo "### jianbao search ÷ grep -rlF (same content/, median of 7 runs each)"
+echo
+echo "| reports | queries | ratio, median | ratio, largest | jianbao ms (median) | grep ms (median) | first query after a build, ms |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+for N in $SIZES; do
+  [[ -n ${R[$N:cli]:-} ]] || continue
+  read -r n med max jbms grepms first <<<"${R[$N:cli]}"
+  echo "| $N | $n | **$med** | $max | $jbms | $grepms | $first |"
+done
+echo
 echo "### jianbao serve /api/search (wrk; the peers have no search server)"
 echo
 echo "| reports | load | p50 | p90 | p99 | requests/s |"
 echo "|---:|---|---:|---:|---:|---:|"
 for N in $SIZES; do
-  for key in 1.cached 64.cached 1.new 64.new; do
+  for key in 1.cached 64.cached 1.new 64.new 1.matching 64.matching; do
     [[ -n ${R[$N:wrk.$key]:-} ]] || continue
     read -r a b c d <<<"${R[$N:wrk.$key]}"
-    echo "| $N | ${key%%.*} connection(s), $([[ $key = *cached ]] && echo '10 queries repeating' || echo 'every query new') | $a | $b | $c | $d |"
+    case $key in *cached) what='10 queries repeating' ;; *.new) what='every query new' ;; *) what='every query new and matching' ;; esac
+    echo "| $N | ${key%%.*} connection(s), $what | $a | $b | $c | $d |"
   done
 done
 echo

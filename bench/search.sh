@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# bench/search.sh — the search figures of issue 3 on a synthetic archive
-# (default 10,000 reports from ../shared/bench/gen_corpus.py):
+# bench/search.sh — the search figures (issues 3 and 15) on a synthetic
+# archive (default 10,000 reports from ../shared/bench/gen_corpus.py):
 #   1. what the search index adds to a full build (with vs --no-search)
 #   2. the static index's size on disk and file count
-#   3. the server: /api/search latency (one connection: p50/p99 per query)
+#   3. `jianbao search` against `grep -rlF` on the same content, and the
+#      first query after a build (bench/cli.py): the ratio jianbao ÷ grep
+#   4. the server: /api/search latency (one connection: p50/p99 per query)
 #      and throughput (wrk, 64 connections) over loopback
-#   4. the static page /search/?q=… in headless Chromium with a cold cache,
+#   5. the static page /search/?q=… in headless Chromium with a cold cache,
 #      served by a plain static file server: bytes transferred and time
-#      from navigation to results shown
+#      from navigation to results shown, for every query of
+#      bench/peers/queries.txt and 茶产业
 #
 #   bash bench/search.sh            (from any folder)
 #
 # Settings (environment): SHARED_DIR (default <repo>/../shared),
 # BENCH_N (default 10000), BENCH_RUNS (default 3), BENCH_WORK (default /tmp),
-# BENCH_SECONDS wrk duration (default 15).
+# BENCH_SECONDS wrk duration (default 15), JIANBAO_BIN (a binary to measure
+# instead of `cargo build --release`).
+# CPU-heavy: run it alone, e.g. `flock /tmp/jianbao-cargo.lock bash bench/search.sh`.
 set -euo pipefail
 export LC_ALL=C.UTF-8
 
@@ -30,8 +35,12 @@ done
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$CHROMIUM" ] || { echo "bench: chromium is missing (apt-get install chromium)" >&2; exit 1; }
 
-(cd "$REPO" && cargo build --release --quiet)
-BIN=$REPO/target/release/jianbao
+if [ -n "${JIANBAO_BIN:-}" ]; then
+  BIN=$JIANBAO_BIN
+else
+  (cd "$REPO" && cargo build --release --quiet)
+  BIN=$REPO/target/release/jianbao
+fi
 WORK=$(mktemp -d "${BENCH_WORK:-/tmp}/jianbao-search-bench.XXXXXX")
 SERVER_PID=""; HOST_PID=""
 cleanup() {
@@ -69,12 +78,18 @@ OUT=$WORK/out-with
 echo
 echo "## 2. Static index on disk"
 echo "search/: $(du -sb "$OUT/search" | cut -f1 | awk '{printf "%.1f MB", $1/1048576}') in $(find "$OUT/search" -type f | wc -l) files"
-for part in b u p k text docs; do
+for part in u b l r p k text; do
   printf '  %-5s %8.1f MB\n' "$part" "$(du -sb "$OUT/search/$part" | cut -f1 | awk '{print $1/1048576}')"
 done
 
 echo
-echo "## 3. Server: jianbao serve, GET /api/search over loopback"
+echo "## 3. Command line: jianbao search against grep -rlF (median of 7 runs each, alternating)"
+python3 "$REPO/bench/cli.py" --bin "$BIN" --site "$SITE" --out "$OUT" --queries "$REPO/bench/peers/queries.txt" --query 茶产业 --first | tee "$WORK/cli.txt"
+read -r _ n med max jbms grepms first < <(grep '^CLI' "$WORK/cli.txt")
+echo "jianbao ÷ grep: median $med, largest $max over $n queries (jianbao $jbms ms, grep $grepms ms median); first query after a build $first ms"
+
+echo
+echo "## 4. Server: jianbao serve, GET /api/search over loopback"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$BIN" serve --root "$SITE" --out "$WORK/out-serve" --port "$PORT" > "$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
@@ -124,22 +139,28 @@ wrk -t2 -c64 -d"${SECONDS_WRK}s" --latency -s "$PAIRS" "http://127.0.0.1:$PORT" 
 kill "$SERVER_PID"; SERVER_PID=""
 
 echo
-echo "## 4. Static page in headless Chromium, cold cache, plain static host (python3 -m http.server)"
+echo "## 5. Static page in headless Chromium, cold cache, plain static host (python3 -m http.server)"
 HPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 -m http.server "$HPORT" --bind 127.0.0.1 --directory "$OUT" >/dev/null 2>&1 &
 HOST_PID=$!
 sleep 1
-printf '  %-12s %10s %9s %9s  %s\n' query "KB moved" requests "ms" "page says"
-for q in "${QUERIES[@]}"; do
+printf '  %-26s %10s %9s %9s  %s\n' query "KB moved" requests "ms" "page says"
+mapfile -t PAGE < <(grep -v '^#' "$REPO/bench/peers/queries.txt" | grep -v '^$'; echo 茶产业)
+: > "$WORK/page.txt"
+for q in "${PAGE[@]}"; do
   node --experimental-websocket --no-warnings "$REPO/bench/cold_search.mjs" "$CHROMIUM" "http://127.0.0.1:$HPORT" "$q" |
     python3 -c '
 import sys, json
 r = json.loads(sys.stdin.read())
-if "error" in r:
-    print("  did not finish:", r["error"])
-else:
-    print("  %-12s %10.1f %9d %9d  %s" % (r["query"], r["bytes"] / 1024, r["requests"], r["ms"], r["status"]))'
+with open(sys.argv[1], "a") as f:
+    if "error" in r:
+        print("  did not finish:", r["error"]); f.write("error\n")
+    else:
+        print("  %-26s %10.1f %9d %9d  %s" % (r["query"], r["bytes"] / 1024, r["requests"], r["ms"], r["status"]))
+        f.write("%.1f\n" % (r["bytes"] / 1024))' "$WORK/page.txt"
 done
+awk '$1 == "error" { bad++; next } { n++; if ($1 + 0 > max) max = $1 + 0; if ($1 + 0 > 150) over++ }
+  END { printf "largest %.1f KB over %d queries; %d above 150 KB; %d did not finish\n", max, n, over + 0, bad + 0 }' "$WORK/page.txt"
 echo
 echo "KB moved: bytes on the wire for the page, its CSS and script and every index piece (Network"
 echo "encodedDataLength, fresh profile, nothing cached). ms: the page's performance.now() when the"

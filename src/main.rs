@@ -52,7 +52,7 @@ fn main() -> ExitCode {
             county,
             series,
         } => {
-            let params = jianbao::serve::SearchParams {
+            let params = jianbao::search::api::SearchParams {
                 year,
                 county,
                 series,
@@ -101,7 +101,7 @@ fn search(
     json: bool,
     limit: usize,
     offset: usize,
-    params: &jianbao::serve::SearchParams,
+    params: &jianbao::search::api::SearchParams,
 ) -> anyhow::Result<ExitCode> {
     if let Err(message) = params.check() {
         eprintln!("错误：{}", message.replacen("year", "--year", 1));
@@ -121,10 +121,17 @@ fn search(
             return Ok(code);
         }
     }
-    let index = jianbao::serve::Searchable::load(&out)?;
-    let results = index.search(query, &params.filters(), offset, limit);
+    // Only the files this query needs are read, as the browser does.
+    let index = jianbao::search::reader::StaticIndex::open(&out.join("search"))?;
+    let request = jianbao::search::api::Request {
+        query: query.to_string(),
+        filters: params.filters(),
+        offset,
+        limit,
+    };
+    let results = jianbao::search::engine::search(&index, &request)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&*results)?);
+        println!("{}", serde_json::to_string_pretty(&results)?);
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(message) = &results.message {
@@ -145,8 +152,8 @@ fn search(
         return Ok(ExitCode::SUCCESS);
     }
     println!("共找到 {} 篇报告：", results.total);
+    let marks = highlight_marks();
     for (i, hit) in results.hits.iter().enumerate() {
-        let snippet = hit.snippet.replace("<mark>", "【").replace("</mark>", "】");
         println!(
             "{}. {}（{} {} {}）\n   content/{}\n   {}",
             offset + i + 1,
@@ -155,16 +162,36 @@ fn search(
             hit.date,
             hit.county,
             hit.path,
-            html_unescape(&snippet)
+            highlighted(&hit.snippet, &hit.highlights, marks)
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn html_unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+/// How the terminal shows a highlighted span: bold red on a terminal
+/// (unless NO_COLOR is set), 【】 brackets in a pipe or a file.
+fn highlight_marks() -> (&'static str, &'static str) {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        ("\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("【", "】")
+    }
+}
+
+fn highlighted(snippet: &str, spans: &[[u32; 2]], (open, close): (&str, &str)) -> String {
+    let mut out = String::with_capacity(snippet.len() + spans.len() * 8);
+    let mut spans = spans.iter().peekable();
+    for (i, c) in snippet.chars().enumerate() {
+        let i = i as u32;
+        if spans.peek().is_some_and(|s| s[0] == i) {
+            out.push_str(open);
+        }
+        out.push(c);
+        if spans.peek().is_some_and(|s| s[1] == i + 1) {
+            out.push_str(close);
+            spans.next();
+        }
+    }
+    out
 }

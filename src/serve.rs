@@ -9,14 +9,13 @@ mod conditional;
 mod files;
 mod guard;
 mod listen;
-mod params;
 mod reload;
 
 pub use guard::AllowedHosts;
 pub use listen::Limits;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use anyhow::{Context, Result};
@@ -26,11 +25,9 @@ use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use serde::Deserialize;
 
-use crate::search::data::IndexData;
-use crate::search::engine::{self, Filters};
-use crate::search::exact::ExactIndex;
+pub use crate::search::api::{year_range, SearchParams};
+pub use crate::search::service::{tantivy_dir, Searchable};
 
 /// Longest request path or query string accepted.
 const MAX_URI_BYTES: usize = 8 * 1024;
@@ -173,143 +170,6 @@ fn inject(page: Vec<u8>, error: Option<&str>) -> Vec<u8> {
     }
 }
 
-/// What `/api/search` answers from: the index data and its tantivy matcher.
-pub struct Searchable {
-    pub data: IndexData,
-    pub exact: Option<ExactIndex>,
-    /// The build the static index files carry (`meta.json`).
-    pub build: String,
-    /// Recent answers: readers repeat the same few queries, and a query
-    /// matching thousands of reports costs milliseconds to rank. Dropped
-    /// with the whole `Searchable` when the site is rebuilt.
-    cache: std::sync::Mutex<ResultCache>,
-    /// Recent terms' matches: new queries mostly reuse old words.
-    terms: engine::TermCache,
-}
-
-/// How many answers the cache keeps.
-const CACHE_ENTRIES: usize = 1024;
-
-#[derive(Default)]
-struct ResultCache {
-    answers: std::collections::HashMap<String, Arc<engine::Results>>,
-    order: std::collections::VecDeque<String>,
-}
-
-/// `<parent>/.<name>.tantivy` for the output folder `<parent>/<name>`:
-/// beside the site, never published.
-pub fn tantivy_dir(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    out.parent()
-        .unwrap_or(Path::new("."))
-        .join(format!(".{name}.tantivy"))
-}
-
-impl Searchable {
-    /// Loads a built site's index (`<out>/search`) and its tantivy index,
-    /// kept beside the output folder and made anew when the site changed.
-    pub fn load(out: &Path) -> Result<Searchable> {
-        let (meta, data) = crate::search::files::load(&out.join(crate::search::files::DIR))?;
-        let exact = ExactIndex::open_or_build(&tantivy_dir(out), &meta.build, &data)?;
-        Ok(Searchable::from_parts(data, Some(exact), meta.build))
-    }
-
-    pub fn from_parts(data: IndexData, exact: Option<ExactIndex>, build: String) -> Searchable {
-        Searchable {
-            data,
-            exact,
-            build,
-            cache: Default::default(),
-            terms: Default::default(),
-        }
-    }
-
-    pub fn search(
-        &self,
-        query: &str,
-        filters: &Filters,
-        offset: usize,
-        limit: usize,
-    ) -> Arc<engine::Results> {
-        let key = format!("{query}\u{1}{filters:?}\u{1}{offset}\u{1}{limit}");
-        if let Some(answer) = self.cache.lock().expect("cache lock").answers.get(&key) {
-            return answer.clone();
-        }
-        let answer = Arc::new(engine::search(
-            &self.data,
-            self.exact.as_ref(),
-            query,
-            filters,
-            offset,
-            limit,
-            Some(&self.terms),
-        ));
-        let mut cache = self.cache.lock().expect("cache lock");
-        if cache.answers.insert(key.clone(), answer.clone()).is_none() {
-            cache.order.push_back(key);
-            while cache.order.len() > CACHE_ENTRIES {
-                if let Some(old) = cache.order.pop_front() {
-                    cache.answers.remove(&old);
-                }
-            }
-        }
-        answer
-    }
-}
-
-#[derive(Debug, Deserialize, Default)]
-pub struct SearchParams {
-    pub q: Option<String>,
-    pub limit: Option<String>,
-    pub offset: Option<String>,
-    pub year: Option<String>,
-    pub year_from: Option<String>,
-    pub year_to: Option<String>,
-    pub place: Option<String>,
-    pub county: Option<String>,
-    pub prefecture: Option<String>,
-    pub series: Option<String>,
-}
-
-/// Parses `2024` or `2020-2024` into a year range.
-pub fn year_range(text: &str) -> Option<(u16, u16)> {
-    let text = text.trim();
-    match text.split_once(['-', '–', '~']) {
-        Some((from, to)) => Some((from.trim().parse().ok()?, to.trim().parse().ok()?)),
-        None => text.parse().ok().map(|y| (y, y)),
-    }
-}
-
-impl SearchParams {
-    pub fn filters(&self) -> Filters {
-        let mut filters = Filters::default();
-        if let Some((from, to)) = self.year.as_deref().and_then(year_range) {
-            filters.year_from = Some(from);
-            filters.year_to = Some(to);
-        }
-        if let Some(from) = self
-            .year_from
-            .as_deref()
-            .and_then(|y| y.trim().parse().ok())
-        {
-            filters.year_from = Some(from);
-        }
-        if let Some(to) = self.year_to.as_deref().and_then(|y| y.trim().parse().ok()) {
-            filters.year_to = Some(to);
-        }
-        filters.place = [&self.place, &self.county, &self.prefecture]
-            .into_iter()
-            .flatten()
-            .map(|s| s.trim().to_string())
-            .find(|s| !s.is_empty());
-        filters.series = self.series.clone().filter(|s| !s.trim().is_empty());
-        filters
-    }
-}
-
 pub fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         .route("/api/search", get(search_api))
@@ -350,7 +210,7 @@ async fn search_api(State(state): State<Arc<ServerState>>, request: Request<Body
     let results =
         tokio::task::spawn_blocking(move || index.search(&query, &filters, offset, limit)).await;
     match results {
-        Ok(results) => json(StatusCode::OK, &*results),
+        Ok(results) => json(StatusCode::OK, &results.web()),
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "检索出错"),
     }
 }
@@ -393,16 +253,4 @@ pub fn run(
         .await;
         Ok(())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn year_ranges() {
-        assert_eq!(year_range("2024"), Some((2024, 2024)));
-        assert_eq!(year_range("2020-2024"), Some((2020, 2024)));
-        assert_eq!(year_range("x"), None);
-    }
 }

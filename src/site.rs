@@ -118,8 +118,7 @@ pub(crate) fn render(
         || renderer.render_all(sink),
         || {
             with_search.then(|| {
-                let search = search::indexer::build(archive, &links.for_search_index());
-                let files = search::files::to_files(&search, &build_id());
+                let files = search::index_files(archive, &links.for_search_index(), &build_id());
                 let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
                 files.into_par_iter().try_for_each(sink).map(|_| paths)
             })

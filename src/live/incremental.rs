@@ -426,28 +426,15 @@ fn update_search(
     }
     let started = Instant::now();
     let links = site::links_for(archive, options.base_path.as_deref());
-    let data = crate::search::indexer::build(archive, &links);
+    let corpus = crate::search::indexer::corpus(archive, &links);
     let current = server.search_index();
-    if data.texts.len() != current.data.texts.len() {
+    if corpus.docs.len() != current.len() {
         anyhow::bail!("检索索引的文档数变了，需要完整重建");
     }
-    let files = crate::search::files::to_files(&data, &current.build);
+    let postings = crate::search::indexer::postings(&corpus);
+    let files = crate::search::files::to_files(&corpus, postings, &current.build);
     let written = output::update_in_place(&options.out, &files)?;
-    let changed: Vec<(u32, &str)> = data
-        .texts
-        .iter()
-        .zip(&current.data.texts)
-        .enumerate()
-        .filter(|(_, (new, old))| new != old)
-        .map(|(doc, (new, _))| (doc as u32, new.as_str()))
-        .collect();
-    let exact = current
-        .exact
-        .as_ref()
-        .map(|exact| exact.replace(&changed))
-        .transpose()?;
-    let documents = changed.len();
-    let searchable = Searchable::from_parts(data, exact, current.build.clone());
+    let (searchable, documents) = current.updated(corpus, current.build.clone())?;
     server.replace_search_index(searchable);
     Ok(format!(
         "检索索引已更新：{documents} 篇报告重新索引，改写 {} 个索引文件，用时 {:.2} 秒",

@@ -2,7 +2,7 @@
 //! a year the archive cannot have, or a range written wrongly, is an error
 //! said in Chinese, not a filter silently dropped.
 
-use super::{year_range, SearchParams};
+use super::api::{year_range, SearchParams};
 
 /// Years a bulletin may carry: four digits.
 const YEARS: std::ops::RangeInclusive<u16> = 1000..=9999;
