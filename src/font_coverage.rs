@@ -56,6 +56,13 @@ impl Coverage {
         })
     }
 
+    /// Also the characters of `font`: a fallback the stylesheet names after
+    /// all of the others.
+    pub fn and_fallback(mut self, font: &[u8]) -> Result<Coverage, FontError> {
+        self.chars.extend(font_chars(font)?);
+        Ok(self)
+    }
+
     /// Whether the fonts draw `c` themselves. Spaces and control
     /// characters take no glyph, and ASCII comes from the Latin fonts the
     /// print stylesheet names first, so only the rest is looked up.
@@ -244,6 +251,8 @@ mod tests {
 
     const FANG: &[u8] = include_bytes!("../themes/default/static/fonts/FandolFang-Regular.woff2");
     const HEI: &[u8] = include_bytes!("../themes/default/static/fonts/FandolHei-Regular.woff2");
+    const PLACE_NAMES: &[u8] =
+        include_bytes!("../themes/default/static/fonts/PlaceNames-Kai.woff2");
 
     #[test]
     fn the_theme_fonts_have_the_common_characters_and_lack_some_place_names() {
@@ -255,8 +264,12 @@ mod tests {
         {
             assert!(coverage.draws(c), "{c}");
         }
-        // 信阳市浉河区: 浉 is outside GB 2312, which Fandol covers.
+        // 信阳市浉河区: 浉 is outside GB 2312, which Fandol covers; the
+        // place-name fallback has it.
         assert_eq!(coverage.missing_in("信阳市浉河区浉河港镇"), vec!['浉']);
+        assert_eq!(coverage.missing_in("嵖岈山𬌗"), vec!['嵖', '𬌗']);
+        let coverage = coverage.and_fallback(PLACE_NAMES).unwrap();
+        assert!(coverage.missing_in("浉河区、瀍河回族区").is_empty());
         assert_eq!(coverage.missing_in("嵖岈山𬌗"), vec!['嵖', '𬌗']);
     }
 

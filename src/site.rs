@@ -145,6 +145,29 @@ pub fn check_render(root: &Path, archive: &Archive) -> Result<()> {
     render(root, archive, None, false, None, &|_| Ok(())).map(|_| ())
 }
 
+/// Characters of the print pages the print fonts lack, as warnings (none
+/// when the theme does not load: rendering reports that).
+pub fn print_font_warnings(root: &Path, archive: &Archive) -> Diagnostics {
+    let Some(coverage) = Theme::load(root, &archive.config.theme)
+        .ok()
+        .and_then(|theme| theme.print_font_coverage())
+    else {
+        return Diagnostics::default();
+    };
+    let content = root.join("content");
+    let source_text = |source: &str| -> Option<String> {
+        let bytes = std::fs::read(content.join(source)).ok()?;
+        crate::encoding::decode(&bytes)
+            .ok()
+            .map(|decoded| decoded.text)
+    };
+    to_diagnostics(crate::render::print_fonts::warnings(
+        archive,
+        &coverage,
+        &source_text,
+    ))
+}
+
 /// The theme the site names; its template errors as `ContentErrors`.
 pub fn load_theme(root: &Path, archive: &Archive) -> Result<Theme> {
     Theme::load(root, &archive.config.theme)
@@ -244,6 +267,7 @@ pub(crate) fn build_for_preview(
         diagnostics.extend(check_templates(&options.root));
         return Err(ContentErrors(diagnostics).into());
     };
+    diagnostics.extend(print_font_warnings(&options.root, &archive));
     // Warnings alone fail a strict build; the templates are checked too,
     // so that one run lists everything.
     if options.strict && !diagnostics.is_empty() {

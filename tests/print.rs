@@ -730,12 +730,13 @@ fn page_count_is_the_print_pages_own_prediction() {
 /// The theme's fonts (themes/default/static/fonts/) by the PostScript
 /// names the PDF gives them: on a machine without the official Windows
 /// fonts, as CI, they are all a PDF may use.
-const THEME_FONTS: [&str; 5] = [
+const THEME_FONTS: [&str; 6] = [
     "FandolFang-Regular",
     "FandolHei-Regular",
     "FandolKai-Regular",
     "FandolSong-Bold",
     "FandolSong-Regular",
+    "jianbaoPlaceNamesKai",
 ];
 
 /// One row of `pdffonts`.
@@ -790,6 +791,45 @@ fn pdf_fonts(pdf: &Path) -> Vec<FontRow> {
             }
         })
         .collect()
+}
+
+/// Place names with characters Fandol lacks (浉河区, 瀍河回族区) print with
+/// the theme's place-name font: still no Type 3 font, and no warning.
+#[test]
+fn place_names_fandol_lacks_print_in_truetype_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/warnings/print-font-gaps"),
+        &root,
+    );
+    // The other report holds characters no theme font has, on purpose.
+    std::fs::remove_file(root.join("content/2024/05/02-yanling.md")).unwrap();
+    let run = jianbao_in(
+        dir.path(),
+        &args(&["pdf", "--root", "site", "--out", "out", "2024/5"]),
+    );
+    run.expect_code(0);
+    assert!(!run.stderr.contains("印刷版的字体中没有"), "{}", run.stderr);
+    let pdf = dir.path().join("out/2024/05/代表工作-2024-第05期.pdf");
+    let fonts = pdf_fonts(&pdf);
+    for font in &fonts {
+        assert!(
+            font.kind.contains("TrueType") && !font.kind.contains("Type 3") && font.embedded,
+            "{}",
+            font.row
+        );
+        assert!(THEME_FONTS.contains(&font.name.as_str()), "{}", font.row);
+    }
+    assert!(
+        fonts.iter().any(|f| f.name == "jianbaoPlaceNamesKai"),
+        "{fonts:#?}"
+    );
+    let text: String = pdf_text(&pdf, None).split_whitespace().collect();
+    assert!(
+        text.contains("浉河区") && text.contains("瀍河回族区"),
+        "{text}"
+    );
 }
 
 #[test]

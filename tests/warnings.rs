@@ -145,3 +145,24 @@ fn only_images_and_pdfs_beside_the_reports_are_published() {
         .expect_code(1)
         .expect_stderr("检查未通过：0 处错误，6 处警告（按 --strict 的要求，有警告就不通过）。");
 }
+
+/// A character the print fonts lack (嵖, 𬌗) is named with the line it is
+/// on, once per file; the place names the theme's fallback font adds
+/// (浉河区, 瀍河回族区) are not.
+#[test]
+fn characters_the_print_fonts_lack_are_a_warning() {
+    let (_site, out, build) = warned(
+        "print-font-gaps",
+        "content/2024/05/02-yanling.md:10: 警告：印刷版的字体中没有“嵖”“𬌗”",
+    );
+    assert_eq!(
+        build.stderr.matches("印刷版的字体中没有").count(),
+        1,
+        "{}",
+        build.stderr
+    );
+    assert!(!build.stderr.contains("“浉”"), "{}", build.stderr);
+    // The characters are still printed, and the web pages are unchanged.
+    let print = read_output(&out, "2024/05/print.html");
+    assert!(print.contains("嵖岈山") && print.contains("浉河区"));
+}

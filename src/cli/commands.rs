@@ -34,7 +34,7 @@ pub(crate) fn check(root: PathBuf, drafts: bool, strict: bool) -> anyhow::Result
     // checks the templates' syntax.
     match &archive {
         Some(archive) => match site::check_render(&root, archive) {
-            Ok(_) => {}
+            Ok(_) => diagnostics.extend(site::print_font_warnings(&root, archive)),
             Err(err) => match err.downcast::<ContentErrors>() {
                 Ok(ContentErrors(problems)) => diagnostics.extend(problems),
                 Err(other) => return Err(other),

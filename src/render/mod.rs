@@ -13,6 +13,7 @@ pub(crate) mod dependents;
 mod feeds;
 pub(crate) mod links;
 mod pages;
+pub(crate) mod print_fonts;
 pub(crate) mod reads;
 mod related;
 mod relative;

@@ -106,6 +106,14 @@ pub(super) const BUILTIN_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/fonts/FandolSong-Regular-digits.woff2"),
     ),
     (
+        "fonts/PlaceNames-Kai.woff2",
+        include_bytes!("../../themes/default/static/fonts/PlaceNames-Kai.woff2"),
+    ),
+    (
+        "fonts/COPYING.ARPHIC",
+        include_bytes!("../../themes/default/static/fonts/COPYING.ARPHIC"),
+    ),
+    (
         "fonts/README.txt",
         include_bytes!("../../themes/default/static/fonts/README.txt"),
     ),

@@ -78,6 +78,16 @@ impl Origin {
     }
 }
 
+/// The print stylesheet's faces (print.css): 仿宋, 黑体, 楷体 and the heavy
+/// 宋体 of titles, by their paths among the static files.
+const PRINT_FACES: [&str; 4] = [
+    "fonts/FandolFang-Regular.woff2",
+    "fonts/FandolHei-Regular.woff2",
+    "fonts/FandolKai-Regular.woff2",
+    "fonts/FandolSong-Bold.woff2",
+];
+const PRINT_FALLBACK: &str = "fonts/PlaceNames-Kai.woff2";
+
 pub struct Theme {
     tera: Tera,
     /// Output path → where to copy it from.
@@ -113,6 +123,24 @@ impl Theme {
             Diagnostic::error(origin, line, format!("模板渲染失败：{message}"))
                 .hint("模板中用到的变量须存在；可用 {% if x %} 判断可选的值。可用的变量见 README")
         })
+    }
+
+    /// What the print pages' fonts draw: every character all four faces
+    /// of the print stylesheet have, and the place-name fallback's.
+    /// `None` when a theme or site has no such font files (its print pages
+    /// use other fonts, which this cannot know), or one is unreadable.
+    pub(crate) fn print_font_coverage(&self) -> Option<crate::font_coverage::Coverage> {
+        let read = |name: &str| self.static_files.get(name)?.read().ok();
+        let faces = PRINT_FACES
+            .iter()
+            .map(|name| read(name))
+            .collect::<Option<Vec<_>>>()?;
+        let faces: Vec<&[u8]> = faces.iter().map(|bytes| bytes.as_ref()).collect();
+        let coverage = crate::font_coverage::Coverage::of_all(&faces).ok()?;
+        match read(PRINT_FALLBACK) {
+            Some(fallback) => coverage.and_fallback(&fallback).ok(),
+            None => Some(coverage),
+        }
     }
 
     pub fn load(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
