@@ -498,3 +498,59 @@ fn after_incremental_edits_the_output_equals_a_full_build() {
         assert_served_equals_full_build(&p, name);
     }
 }
+
+/// An edit to a report in the preview makes its issue's PDF stale: the
+/// PDF goes, and the issue page stops linking it, while another issue
+/// keeps its PDF and link. A full build afterwards does not bring the
+/// stale PDF back (its print page was already rewritten, so comparing
+/// print pages alone would have kept it).
+#[test]
+fn an_edit_removes_its_issues_stale_pdf_and_keeps_the_others() {
+    let site = copy_fixture("search");
+    let root = site.path();
+    let out = root.join("public");
+    let printed = common::jianbao_in(
+        root,
+        &[
+            "pdf", "--root", ".", "--out", "public", "2023/44", "2023/45",
+        ]
+        .map(String::from),
+    );
+    printed.expect_code(0);
+    let pdf_44 = out.join("2023/44/代表工作-2023-第44期.pdf");
+    let pdf_45 = out.join("2023/45/代表工作-2023-第45期.pdf");
+    assert!(pdf_44.is_file() && pdf_45.is_file());
+
+    let (server, port, log) = serve_with_log(root, None);
+    let (_, page) = http_get(port, "/2023/44/");
+    assert!(
+        page.contains(".pdf\""),
+        "the first build keeps the PDFs: {page}"
+    );
+    edit(
+        &root.join(REPORT),
+        "5G网络覆盖全部站点。",
+        "5G网络覆盖全部站点。站点值班表每月公布。",
+    );
+    let lines = lines_until(&log, "检索索引已更新");
+    assert!(
+        lines.iter().any(|l| l.starts_with("增量更新：")),
+        "{lines:?}"
+    );
+    assert!(!pdf_44.exists(), "the stale PDF is removed");
+    let (_, page) = http_get(port, "/2023/44/");
+    assert!(page.contains("站点值班表每月公布"));
+    assert!(
+        !page.contains(".pdf"),
+        "no link to a PDF that is gone: {page}"
+    );
+    assert!(pdf_45.is_file(), "another issue's PDF stays");
+    let (_, page) = http_get(port, "/2023/45/");
+    assert!(page.contains(".pdf\""), "{page}");
+    drop(server);
+
+    let built = common::jianbao_in(root, &["build".to_string()]);
+    built.expect_code(0);
+    assert!(!pdf_44.exists(), "a full build does not bring it back");
+    assert!(pdf_45.is_file());
+}

@@ -289,6 +289,22 @@ impl LiveSite {
         let Some(jobs) = records.touched_by(&renderer, &before) else {
             return Ok(None);
         };
+        // Issue pages link the PDFs that still match their print pages;
+        // the others are removed once the new print pages are written.
+        let print_jobs = jobs
+            .iter()
+            .filter_map(|job| match job {
+                Job::Print(issue) => Some(*issue),
+                _ => None,
+            })
+            .collect();
+        let (with_pdfs, stale_pdfs) = crate::pdf::freshness::pdfs_after_edit(
+            &renderer,
+            archive,
+            &self.options.out,
+            &print_jobs,
+        );
+        let renderer = renderer.with_pdfs(with_pdfs);
         // The pages the editor is looking at first, then the lists.
         let (first, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
             matches!(*job, Job::Report(r) if r == index)
@@ -307,6 +323,16 @@ impl LiveSite {
             let changed = output::update_in_place(&self.options.out, &files)?;
             (hooks.on_written)(&changed);
             written.extend(changed);
+        }
+        for pdf in stale_pdfs {
+            match std::fs::remove_file(&pdf) {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => {
+                    return Err(anyhow::Error::new(err)
+                        .context(format!("无法删除已过时的 PDF {}", pdf.display())))
+                }
+            }
         }
         Ok(Some(written))
     }

@@ -4,7 +4,7 @@
 //! scripts, images, and the fonts and images its stylesheets load).
 //! Printing is slow; keeping what has not changed spares a minute a build.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use html5ever::tendril::StrTendril;
@@ -70,6 +70,39 @@ pub(crate) fn kept_pdfs(
             files.iter().all(&mut is_unchanged).then_some((index, pdf))
         })
         .collect()
+}
+
+/// What an edit in the preview does to the PDFs in output folder `out`:
+/// the issues that keep theirs (their print page is not among
+/// `print_jobs`, the print pages about to be rendered again, or renders as
+/// it is), and the PDFs that no longer match their print page. Those must
+/// go: a stale PDF would be linked again, and a later full build, finding
+/// the print page it is compared with already rewritten, would keep it.
+pub(crate) fn pdfs_after_edit(
+    renderer: &Renderer,
+    archive: &Archive,
+    out: &Path,
+    print_jobs: &HashSet<usize>,
+) -> (HashSet<usize>, Vec<PathBuf>) {
+    let mut kept = HashSet::new();
+    let mut stale = Vec::new();
+    for (index, issue) in archive.issues.iter().enumerate() {
+        let pdf = out.join(links::pdf_path(issue));
+        if !pdf.is_file() {
+            continue;
+        }
+        let still_matches = !print_jobs.contains(&index)
+            || std::fs::read_to_string(out.join(links::print_path(issue)))
+                .ok()
+                .zip(renderer.print_page(index).ok())
+                .is_some_and(|(old, new)| old == new);
+        if still_matches {
+            kept.insert(index);
+        } else {
+            stale.push(pdf);
+        }
+    }
+    (kept, stale)
 }
 
 /// The addresses of a stylesheet's `url(…)`s (fonts, images), quoted or not.
