@@ -90,7 +90,8 @@ pub fn repair_line(line: &str, notes: &mut Vec<&'static str>) -> String {
         note("直引号改为中文引号");
     }
     // Spaces between Chinese characters or Chinese punctuation.
-    let out = drop_space_runs(&chars, |before, after| {
+    let out = drop_space_runs(&chars, |run| {
+        let (before, after) = (run.before, run.after);
         let joins_punctuation =
             |c: Option<char>| c.is_some_and(|c| "，。、；：！？“”‘’《》（）".contains(c));
         let both_chinese = before.is_some_and(is_chinese) && after.is_some_and(is_chinese);
@@ -105,13 +106,18 @@ pub fn repair_line(line: &str, notes: &mut Vec<&'static str>) -> String {
     out.trim().to_string()
 }
 
-/// `chars` as a string without the runs of spaces that `drop` (given the
-/// characters either side of a run) says to drop. Linear: a line of a
-/// million spaces (a broken extraction) is no slower than any other.
-fn drop_space_runs(
-    chars: &[char],
-    mut drop: impl FnMut(Option<char>, Option<char>) -> bool,
-) -> String {
+/// A run of spaces in `chars[start..end]`, with the characters either side.
+struct SpaceRun {
+    start: usize,
+    end: usize,
+    before: Option<char>,
+    after: Option<char>,
+}
+
+/// `chars` as a string without the runs of spaces that `drop` says to
+/// drop. Linear: a line of a million spaces (a broken extraction) is no
+/// slower than any other.
+fn drop_space_runs(chars: &[char], mut drop: impl FnMut(&SpaceRun) -> bool) -> String {
     let mut out = String::with_capacity(chars.len());
     let mut i = 0;
     while i < chars.len() {
@@ -124,8 +130,13 @@ fn drop_space_runs(
             .iter()
             .position(|c| *c != ' ')
             .map_or(chars.len(), |n| i + n);
-        let before = i.checked_sub(1).map(|j| chars[j]);
-        if !drop(before, chars.get(end).copied()) {
+        let run = SpaceRun {
+            start: i,
+            end,
+            before: i.checked_sub(1).map(|j| chars[j]),
+            after: chars.get(end).copied(),
+        };
+        if !drop(&run) {
             out.extend(&chars[i..end]);
         }
         i = end;
@@ -156,29 +167,13 @@ pub fn drop_debris_spaces(text: &str, in_title: bool) -> String {
             _ => {}
         }
     }
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] != ' ' {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        let end = chars[i..]
-            .iter()
-            .position(|c| *c != ' ')
-            .map_or(chars.len(), |n| i + n);
-        let before = i.checked_sub(1).map(|j| chars[j]);
-        let after = chars.get(end).copied();
-        let between_han = before.is_some_and(is_han) && after.is_some_and(is_han);
+    drop_space_runs(&chars, |run| {
+        let between_han = run.before.is_some_and(is_han) && run.after.is_some_and(is_han);
         let keep = !between_han
-            || ((in_title || quoted[i]) && is_word_boundary(&chars[..i], &chars[end..]));
-        if keep {
-            out.extend(&chars[i..end]);
-        }
-        i = end;
-    }
-    out
+            || ((in_title || quoted[run.start])
+                && is_word_boundary(&chars[..run.start], &chars[run.end..]));
+        !keep
+    })
 }
 
 /// Whether jieba, cutting the Han characters either side of a space
