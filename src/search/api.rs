@@ -169,17 +169,6 @@ pub struct WebResults<'a> {
     pub message: Option<&'a str>,
 }
 
-pub fn escape_html(out: &mut String, c: char) {
-    match c {
-        '&' => out.push_str("&amp;"),
-        '<' => out.push_str("&lt;"),
-        '>' => out.push_str("&gt;"),
-        '"' => out.push_str("&quot;"),
-        '\'' => out.push_str("&#39;"),
-        c => out.push(c),
-    }
-}
-
 /// `snippet` escaped for HTML, each span in `<mark>`.
 pub fn snippet_html(snippet: &str, highlights: &[[u32; 2]]) -> String {
     let mut out = String::with_capacity(snippet.len() + highlights.len() * 13);
@@ -189,7 +178,7 @@ pub fn snippet_html(snippet: &str, highlights: &[[u32; 2]]) -> String {
         if spans.peek().is_some_and(|s| s[0] == i) {
             out.push_str("<mark>");
         }
-        escape_html(&mut out, c);
+        crate::html::push_escaped(&mut out, c);
         if spans.peek().is_some_and(|s| s[1] == i + 1) {
             out.push_str("</mark>");
             spans.next();
