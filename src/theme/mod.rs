@@ -351,41 +351,36 @@ mod tests {
     #[test]
     fn every_file_of_the_default_theme_is_embedded() {
         let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-        for entry in walkdir::WalkDir::new(theme.join("templates"))
-            .into_iter()
-            .flatten()
-        {
-            if entry.file_type().is_file() {
-                let name = entry
-                    .path()
-                    .strip_prefix(theme.join("templates"))
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                assert!(
-                    BUILTIN_TEMPLATES.iter().any(|(n, _)| *n == name),
-                    "template {name} is not embedded"
-                );
-            }
+        // Each file under `dir`, by its `/`-separated path there.
+        let files = |dir: &Path| -> Vec<(String, PathBuf)> {
+            walkdir::WalkDir::new(dir)
+                .into_iter()
+                .flatten()
+                .filter(|entry| entry.file_type().is_file())
+                .map(|entry| {
+                    let name = entry
+                        .path()
+                        .strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    (name, entry.path().to_path_buf())
+                })
+                .collect()
+        };
+        for (name, _) in files(&theme.join("templates")) {
+            assert!(
+                BUILTIN_TEMPLATES.iter().any(|(n, _)| *n == name),
+                "template {name} is not embedded"
+            );
         }
-        for entry in walkdir::WalkDir::new(theme.join("static"))
-            .into_iter()
-            .flatten()
-        {
-            if entry.file_type().is_file() {
-                let name = entry
-                    .path()
-                    .strip_prefix(theme.join("static"))
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let embedded = BUILTIN_STATIC.iter().find(|(n, _)| *n == name);
-                let bytes = std::fs::read(entry.path()).unwrap();
-                assert!(
-                    embedded.is_some_and(|(_, b)| *b == bytes.as_slice()),
-                    "static file {name} is not embedded"
-                );
-            }
+        for (name, path) in files(&theme.join("static")) {
+            let embedded = BUILTIN_STATIC.iter().find(|(n, _)| *n == name);
+            let bytes = std::fs::read(path).unwrap();
+            assert!(
+                embedded.is_some_and(|(_, b)| *b == bytes.as_slice()),
+                "static file {name} is not embedded"
+            );
         }
     }
 }
