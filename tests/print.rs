@@ -403,22 +403,9 @@ fn lines_in_type_area(lines: &[Line]) -> Vec<Line> {
 /// The print page's own prediction: `data-pages` and `data-lines` of its
 /// `<html>` once print.js has run, from Chromium's `--dump-dom`.
 fn spawn_dump_dom(html: &Path, profile: &Path) -> std::process::Child {
-    let chromium = std::env::var_os("JIANBAO_CHROMIUM")
-        .map(PathBuf::from)
-        .filter(|p| p.is_file())
-        .unwrap_or_else(|| PathBuf::from("chromium"));
     let html = html.canonicalize().unwrap();
-    Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--virtual-time-budget=5000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+    common::headless_chromium(profile)
+        .arg("--virtual-time-budget=5000")
         .arg("--dump-dom")
         .arg(format!("file://{}", html.display()))
         .stdin(Stdio::null())
@@ -1902,20 +1889,13 @@ document.fonts.ready.then(function () { setTimeout(function () {
         )
         .unwrap();
         let profile = temp_dir();
-        let output = Command::new(common::chromium())
+        let output = common::headless_chromium(profile.path())
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
                 "--hide-scrollbars",
                 "--allow-file-access-from-files",
                 "--window-size=1400,900",
                 "--virtual-time-budget=8000",
             ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("--dump-dom")
             .arg(format!(
                 "file://{}",

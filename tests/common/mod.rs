@@ -328,8 +328,15 @@ pub fn percent_encode(text: &str) -> String {
         .collect()
 }
 
-/// The headless Chromium the browser tests drive (`.ci/run` installs it).
+/// The headless Chromium the browser tests drive (`.ci/run` installs it):
+/// `JIANBAO_CHROMIUM` when it names a file, as for `jianbao pdf`.
 pub fn chromium() -> PathBuf {
+    if let Some(named) = std::env::var_os("JIANBAO_CHROMIUM")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+    {
+        return named;
+    }
     for candidate in [
         "/usr/bin/chromium",
         "/usr/bin/chromium-browser",
@@ -342,12 +349,11 @@ pub fn chromium() -> PathBuf {
     panic!("headless Chromium is needed: apt-get install chromium (.ci/run installs it)");
 }
 
-/// The page at `url` as a fresh headless Chromium tab leaves it once its
-/// scripts have run (for at most `budget_ms` of virtual time), and what
-/// Chromium said on stderr.
-pub fn dump_dom(url: &str, budget_ms: u32) -> (String, String) {
-    let profile = tempfile::tempdir().unwrap();
-    let output = Command::new(chromium())
+/// Headless Chromium with the flags every test run of it needs (no
+/// sandbox, GPU, first-run or background work) and its own profile.
+pub fn headless_chromium(profile: &Path) -> Command {
+    let mut command = Command::new(chromium());
+    command
         .args([
             "--headless",
             "--no-sandbox",
@@ -355,12 +361,19 @@ pub fn dump_dom(url: &str, budget_ms: u32) -> (String, String) {
             "--disable-dev-shm-usage",
             "--no-first-run",
             "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--dump-dom",
         ])
+        .arg(format!("--user-data-dir={}", profile.display()));
+    command
+}
+
+/// The page at `url` as a fresh headless Chromium tab leaves it once its
+/// scripts have run (for at most `budget_ms` of virtual time), and what
+/// Chromium said on stderr.
+pub fn dump_dom(url: &str, budget_ms: u32) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let output = headless_chromium(profile.path())
+        .args(["--disable-component-update", "--disable-sync", "--dump-dom"])
         .arg(format!("--virtual-time-budget={budget_ms}"))
-        .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(url)
         .output()
         .expect("run headless Chromium");
